@@ -1,0 +1,47 @@
+/**
+ * A network device instance: one NIC's hardware model and its driver, brought up with a
+ * configuration. This is the contract between core (hook, loader, hosts) and a driver package.
+ *
+ * Data flow on RX:  wire -> hwReceive (hardware model: DMA into a posted buffer, write the
+ * completion descriptor) -> napiPoll (driver: read completions, build its XdpBuff wrapper, run
+ * the attached program via core's runXdp, recycle or build the skb) -> the stack sink.
+ *
+ * Invariants: hwReceive never overwrites a descriptor the driver has not consumed — with no
+ * posted buffer the frame is counted in rxStats.rxMissed and -ENOBUFS is returned. napiPoll
+ * processes at most `budget` completions and returns how many it did.
+ */
+import type { RxStats } from "../hook/RxStats.js"
+import type { SkbSink } from "../hook/SkbRecord.js"
+import type { XdpProgramFn } from "../hook/XdpHook.js"
+import type { XdpMetadataOps } from "../metadata/XdpMetadataOps.js"
+
+/** An XDP program attached to a device, with the device it was bound to at load (0 = not dev-bound). */
+export interface AttachedXdpProgram {
+  readonly name: string
+  readonly run: XdpProgramFn
+  readonly boundIfindex: number
+}
+
+export interface NetDevice {
+  readonly driver: string
+  readonly ifname: string
+  readonly ifindex: number
+  readonly numRxQueues: number
+  /** netdev->xdp_metadata_ops */
+  readonly xdpMetadataOps: XdpMetadataOps
+  /** xdp-rx-metadata-features (derived from the ops table) */
+  readonly xdpRxMetadataFeatures: number
+  /** xsk-features */
+  readonly xskFeatures: number
+  readonly rxStats: RxStats
+  /** The attached XDP program, if any (set through core's attachXdp). */
+  xdpProg: AttachedXdpProgram | undefined
+  /** Where XDP_PASS'd packets go. */
+  stack: SkbSink
+  /** Hardware model: the wire delivers `len` bytes at `offset` of `frame`. 0, or -ENOBUFS. */
+  hwReceive(frame: Uint8Array, offset: number, len: number): number
+  /** Driver: NAPI poll of one RX queue. */
+  napiPoll(queue: number, budget: number): number
+  /** Completions waiting on a queue (for hosts deciding to poll). */
+  rxPending(queue: number): number
+}

@@ -1,0 +1,41 @@
+/**
+ * An address ring as AF_XDP's fill and completion rings are: a power-of-two array of frame
+ * addresses with a producer and a consumer counter (struct xdp_ring, net/xdp/xsk_queue.h;
+ * libxdp's xsk_ring_prod / xsk_ring_cons). Addresses are u32 byte offsets into a FrameArea.
+ *
+ * Contract: reserve never overwrites — a full ring reserves fewer than asked (possibly 0) and
+ * the caller sees it; peek never returns more than was submitted. No allocation after creation.
+ */
+import { isPowerOfTwo, ringUsed } from "./RingIndex.js"
+
+export interface AddrRing {
+  readonly addrs: Uint32Array
+  readonly size: number
+  readonly mask: number
+  producer: number
+  consumer: number
+}
+
+export const makeAddrRing = (size: number): AddrRing | RangeError => {
+  if (!isPowerOfTwo(size)) return new RangeError(`ring size ${size} is not a power of two`)
+  return { addrs: new Uint32Array(size), size, mask: size - 1, producer: 0, consumer: 0 }
+}
+
+export const addrRingUsed = (ring: AddrRing): number => ringUsed(ring.producer, ring.consumer)
+export const addrRingFree = (ring: AddrRing): number => ring.size - addrRingUsed(ring)
+
+/** Produce one address; returns false (and changes nothing) when the ring is full. */
+export const addrRingPush = (ring: AddrRing, addr: number): boolean => {
+  if (addrRingUsed(ring) === ring.size) return false
+  ring.addrs[ring.producer & ring.mask] = addr
+  ring.producer = (ring.producer + 1) >>> 0
+  return true
+}
+
+/** Consume one address; returns -1 when the ring is empty. */
+export const addrRingPop = (ring: AddrRing): number => {
+  if (ring.producer === ring.consumer) return -1
+  const addr = ring.addrs[ring.consumer & ring.mask]!
+  ring.consumer = (ring.consumer + 1) >>> 0
+  return addr
+}

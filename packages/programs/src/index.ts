@@ -1,0 +1,8 @@
+/**
+ * @devtx/programs — sample programs (hw-metadata; the balancer and the TX ping-pong come with
+ * their issues) and the hosts that run them.
+ */
+export * from "./host/HwMetadataHost.js"
+export * from "./hw-metadata/HwMetadataProgram.js"
+export * from "./hw-metadata/HwMetadataRecord.js"
+export * from "./hw-metadata/XdpMetaLayout.js"

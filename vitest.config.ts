@@ -1,0 +1,18 @@
+// Tests run against the TypeScript sources: `@devtx/<pkg>` resolves to packages/<pkg>/src,
+// so `npm test` never depends on a stale dist/.
+import { fileURLToPath } from "node:url"
+import { defineConfig } from "vitest/config"
+
+const root = fileURLToPath(new URL(".", import.meta.url))
+
+export default defineConfig({
+  resolve: {
+    alias: [{ find: /^@devtx\/([a-z0-9-]+)$/, replacement: `${root}packages/$1/src/index.ts` }]
+  },
+  test: {
+    include: ["packages/*/test/**/*.test.ts"],
+    pool: "forks",
+    testTimeout: 60_000,
+    hookTimeout: 120_000
+  }
+})
