@@ -5,6 +5,7 @@
  */
 import {
   type DeviceOptions,
+  Errno,
   type NetDevice,
   type XdpMetadataOps,
   makeDescriptorRing,
@@ -91,8 +92,8 @@ export const createSimDevice = (config: SimConfig, options: DeviceOptions): SimN
     queues,
     hwReceive(frame, offset, len) {
       const r = hardware.receive(frame, offset, len)
-      if (r === -22) rxStats.rxDroppedByMac++
-      else if (r === -105) rxStats.rxMissed++
+      if (r === -Errno.EINVAL) rxStats.rxDroppedByMac++
+      else if (r === -Errno.ENOBUFS) rxStats.rxMissed++
       return r < 0 ? r : 0
     },
     napiPoll(queue, budget) {

@@ -164,7 +164,7 @@ const parseInfo = <R>(
     const records: Array<R> = []
     for (let i = 0; i < numInfo; i++) {
       const rec = readRecord(at + INFO_SEC_HDR + i * recSize)
-      if (Result.isFailure(rec)) return rec
+      if (Result.isFailure(rec)) return Result.fail(rec.failure)
       records.push(rec.success)
     }
     sections.push({ secNameOff, secName, records })
@@ -207,7 +207,7 @@ export const parseBtfExt = (bytes: Uint8Array, options: BtfExtOptions = {}): Res
     strings,
     (at) => Result.succeed({ insnOff: u32(at), typeId: u32(at + 4) })
   )
-  if (Result.isFailure(funcInfo)) return funcInfo
+  if (Result.isFailure(funcInfo)) return Result.fail(funcInfo.failure)
   const lineInfo = parseInfo<BtfExtLineInfo>(
     view,
     le,
@@ -230,7 +230,7 @@ export const parseBtfExt = (bytes: Uint8Array, options: BtfExtOptions = {}): Res
       })
     }
   )
-  if (Result.isFailure(lineInfo)) return lineInfo
+  if (Result.isFailure(lineInfo)) return Result.fail(lineInfo.failure)
   let coreRelo: BtfExtInfo<BtfExtCoreRelo> = { recSize: 0, sections: [] }
   if (hdrLen >= HDR_CORE_RELO_END) {
     const parsed = parseInfo<BtfExtCoreRelo>(
@@ -254,7 +254,7 @@ export const parseBtfExt = (bytes: Uint8Array, options: BtfExtOptions = {}): Res
         return Result.succeed({ insnOff: u32(at), typeId: u32(at + 4), accessStrOff, accessStr, kind: u32(at + 12) })
       }
     )
-    if (Result.isFailure(parsed)) return parsed
+    if (Result.isFailure(parsed)) return Result.fail(parsed.failure)
     coreRelo = parsed.success
   }
   return Result.succeed({

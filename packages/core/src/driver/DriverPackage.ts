@@ -24,7 +24,8 @@ export interface DriverPackage<Config = unknown> {
   readonly createDevice: (config: Config, options: DeviceOptions) => NetDevice
 }
 
-/** The driver a host chose. */
+/** The driver a host chose (its configuration type is the driver's own, hence unknown here). */
+// biome-ignore lint/suspicious/noExplicitAny: a service slot for any driver's package; Config is contravariant in createDevice
 export class NicDriver extends Context.Service<NicDriver, DriverPackage<any>>()("devtx/NicDriver") {}
 
 export class DriverConfigError extends Data.TaggedError("DriverConfigError")<{

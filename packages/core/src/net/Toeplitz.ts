@@ -80,7 +80,7 @@ export const DEFAULT_TOEPLITZ_KEY: ToeplitzKey = toeplitzKey(MICROSOFT_RSS_KEY)
 /** Toeplitz hash of input[offset .. offset+length). Per packet: no allocation. */
 export const toeplitzHash = (k: ToeplitzKey, input: Uint8Array, offset: number, length: number): number => {
   const table = k.table
-  const n = length < k.maxInputBytes ? length : k.maxInputBytes
+  const n = Math.min(length, k.maxInputBytes)
   let h = 0
   for (let p = 0; p < n; p++) {
     h ^= table[(p << 8) | input[offset + p]!]!

@@ -301,7 +301,10 @@ export const generateCorpus = (opts: CorpusOptions): ReadonlyArray<CorpusFrame> 
 
 let cached: ReadonlyArray<CorpusFrame> | undefined
 
-/** The shared built-in corpus (generated on first use, then cached). */
+/**
+ * The shared built-in corpus (generated on first use, then cached). The frames are shared by
+ * every caller: copy `bytes` before changing them (e.g. a model that strips VLAN tags in place).
+ */
 export const builtinCorpus = (): ReadonlyArray<CorpusFrame> => {
   cached ??= generateCorpus({ seed: BUILTIN_CORPUS_SEED, count: BUILTIN_CORPUS_SIZE })
   return cached

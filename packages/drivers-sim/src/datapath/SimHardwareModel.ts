@@ -17,6 +17,7 @@
  */
 import {
   CsumStatus,
+  Errno,
   csumFold,
   csumPartial,
   EthProto,
@@ -93,18 +94,18 @@ export class SimHardwareModel {
   receive(frame: Uint8Array, off: number, len: number): number {
     const cfg = this.config
     this.phc.advance(cfg.phcTickNs)
-    if (len < ETH_ZLEN) return -22
+    if (len < ETH_ZLEN) return -Errno.EINVAL
     const p = this.parsed
     parseFrame(frame, off, len, p, ParseOption.VerifyAll)
     const l2 = p.l3Offset >= 0 ? p.l3Offset : 14
-    if (len - l2 > cfg.mtu) return -22
+    if (len - l2 > cfg.mtu) return -Errno.EINVAL
 
     const hashed = this.rss(frame)
     const queue = hashed ? this.indir[this.lastHash & (RSS_INDIR_SIZE - 1)]! : 0
     this.lastQueue = queue
     const q = this.queues[queue]!
     const ring = q.ring
-    if (q.hwHead === ring.producer) return -105
+    if (q.hwHead === ring.producer) return -Errno.ENOBUFS
     const d = (q.hwHead & ring.mask) * 32
     const view = ring.view
     const bufAddr = view.getUint32(d + SimRxDesc.BUF_ADDR, true)

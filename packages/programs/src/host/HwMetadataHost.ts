@@ -124,7 +124,8 @@ export const runHwMetadata = <C>(
       const found = { timestamp: 0, hash: 0, "vlan-tag": 0, checksum: 0 }
       const errors: Record<string, Record<string, number>> = {}
       const bump = (kind: string, err: number) => {
-        const e = (errors[kind] ??= {})
+        const e = errors[kind] ?? {}
+        errors[kind] = e
         const key = `-${errnoName(err)}`
         e[key] = (e[key] ?? 0) + 1
       }

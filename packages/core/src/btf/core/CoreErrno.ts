@@ -4,6 +4,8 @@
  * Values from include/uapi/asm-generic/errno-base.h and errno.h.
  */
 export const Errno = {
+  /** ENOENT, include/uapi/asm-generic/errno-base.h */
+  ENOENT: 2,
   /** E2BIG, include/uapi/asm-generic/errno-base.h */
   E2BIG: 7,
   /** EINVAL, include/uapi/asm-generic/errno-base.h */
