@@ -101,6 +101,10 @@ export const createSimDevice = (config: SimConfig, options: DeviceOptions): SimN
     },
     rxPending(queue) {
       return queues[queue]!.pending()
+    },
+    readPhc(out) {
+      out.hi = phc.hi
+      out.lo = phc.lo
     }
   }
   return dev

@@ -2,9 +2,9 @@
  * @devtx/drivers-sim — the reference NIC. Exports one `driver` value (DriverPackage) and a
  * `layer` providing it as the NicDriver service; nothing registers itself globally.
  */
-import { type DriverPackage, NicDriver } from "@devtx/core"
+import { type DriverPackage, NicDriver, type RxSemantics } from "@devtx/core"
 import { Layer } from "effect"
-import { defaultSimConfig, type SimConfig, SimConfigSchema } from "./SimConfig.js"
+import { defaultSimConfig, parseRssKeyHex, type SimConfig, SimConfigSchema } from "./SimConfig.js"
 import { createSimDevice } from "./SimDevice.js"
 
 export * from "./SimConfig.js"
@@ -20,7 +20,15 @@ export const driver: DriverPackage<SimConfig> = {
   summary: "devtx reference NIC: every RX offload, configurable, 32-byte LE descriptors (layout v1)",
   configSchema: SimConfigSchema,
   defaultConfig: defaultSimConfig,
-  createDevice: createSimDevice
+  createDevice: createSimDevice,
+  rxSemantics: (c: SimConfig): RxSemantics => ({
+    mtu: c.mtu,
+    rss: c.rxhash ? { key: parseRssKeyHex(c.rssKey), fields: c.rssFields } : "off",
+    vlanStrip: { ctag: c.vlanStripCtag, stag: c.vlanStripStag },
+    vlanProto: "tpid",
+    timestamps: c.rxTimestamp === "all",
+    checksum: !c.rxcsum ? "off" : c.csumComplete ? "complete" : "unnecessary"
+  })
 }
 
 export const layer = Layer.succeed(NicDriver, driver)

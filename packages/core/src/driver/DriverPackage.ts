@@ -8,6 +8,7 @@
  * already-decoded configuration and cannot fail on it (validation belongs to the schema).
  */
 import { Context, Data, Effect, Schema } from "effect"
+import type { RxSemantics } from "../conformance/RxSemantics.js"
 import type { NetDevice } from "./NetDevice.js"
 
 export interface DeviceOptions {
@@ -22,6 +23,8 @@ export interface DriverPackage<Config = unknown> {
   readonly configSchema: Schema.Codec<Config, unknown>
   readonly defaultConfig: Config
   readonly createDevice: (config: Config, options: DeviceOptions) => NetDevice
+  /** What the driver claims its RX metadata means under `config`; the conformance suite checks the claim against ground truth. */
+  readonly rxSemantics: (config: Config) => RxSemantics
 }
 
 /** The driver a host chose (its configuration type is the driver's own, hence unknown here). */

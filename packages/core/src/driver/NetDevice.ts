@@ -13,6 +13,7 @@
 import type { RxStats } from "../hook/RxStats.js"
 import type { SkbSink } from "../hook/SkbRecord.js"
 import type { XdpProgramFn } from "../hook/XdpHook.js"
+import type { RxTimestampOut } from "../metadata/RxMetadataOut.js"
 import type { XdpMetadataOps } from "../metadata/XdpMetadataOps.js"
 
 /** An XDP program attached to a device, with the device it was bound to at load (0 = not dev-bound). */
@@ -44,4 +45,10 @@ export interface NetDevice {
   napiPoll(queue: number, budget: number): number
   /** Completions waiting on a queue (for hosts deciding to poll). */
   rxPending(queue: number): number
+  /**
+   * The device's PTP hardware clock now, in ns (hi:lo). Contract for conformance: the hardware
+   * model advances its clock when a frame arrives and stamps the frame with the advanced value,
+   * so reading the PHC right after hwReceive gives that frame's arrival time.
+   */
+  readPhc(out: RxTimestampOut): void
 }

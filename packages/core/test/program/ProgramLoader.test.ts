@@ -36,7 +36,8 @@ const device = (ifindex: number, ops: XdpMetadataOps): NetDevice => ({
   stack: () => {},
   hwReceive: () => 0,
   napiPoll: () => 0,
-  rxPending: () => 0
+  rxPending: () => 0,
+  readPhc: () => {}
 })
 
 const hashOnly: XdpMetadataOps = {

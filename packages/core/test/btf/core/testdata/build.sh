@@ -19,7 +19,7 @@ TMP="$(mktemp -d)"
 trap 'rm -rf "$TMP"' EXIT
 
 bpf() { # $1 = source stem, $2 = clang binary, $3 = target, $4 = output
-  "$2" -target "$3" -O2 -g -I"$MULTIARCH_INC" -c "$1.bpf.c" -o "$4"
+  "$2" -target "$3" -O2 -g -fdebug-prefix-map="$PWD"=. -I"$MULTIARCH_INC" -c "$1.bpf.c" -o "$4"
 }
 bpf rx_fields clang bpf rx_fields.o
 bpf rx_fields clang bpfeb rx_fields.bpfeb.o
