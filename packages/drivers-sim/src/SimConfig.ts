@@ -13,10 +13,15 @@
  *   (CHECKSUM_COMPLETE) instead of verdicts (CHECKSUM_UNNECESSARY)
  * - xdpOps: which xdp_metadata_ops members the driver fills; a missing one -> -EOPNOTSUPP
  * - phcStartNs / phcTickNs: PHC value at bring-up, and how far it moves per received frame
+ * - TX: txRingSize; txCompletion "per-packet" (RS on every descriptor: one completion and one
+ *   timestamp per frame) or "per-batch" (RS on the last descriptor of a doorbell: one completion,
+ *   one timestamp for the batch, as mlx5's send CQE); txWireNs: time a frame takes on the wire;
+ *   xskTxOps: the xsk_tx_metadata_ops members the driver fills (xsk-features follow from them)
  */
 import { Schema } from "effect"
 
 export const XdpOpNames = ["timestamp", "hash", "vlan-tag", "checksum"] as const
+export const XskTxOpNames = ["timestamp", "checksum", "launch-time"] as const
 
 const HashFields = Schema.Literals(["none", "sd", "sdfn"])
 const L3HashFields = Schema.Literals(["none", "sd"])
@@ -71,7 +76,11 @@ export const SimConfigSchema = Schema.Struct({
   csumComplete: Schema.Boolean,
   xdpOps: Schema.Array(Schema.Literals(XdpOpNames)),
   phcStartNs: U64Decimal,
-  phcTickNs: IntIn(0, 1_000_000_000)
+  phcTickNs: IntIn(0, 1_000_000_000),
+  txRingSize: PowerOfTwo(64, 8192),
+  txCompletion: Schema.Literals(["per-packet", "per-batch"]),
+  txWireNs: IntIn(0, 1_000_000_000),
+  xskTxOps: Schema.Array(Schema.Literals(XskTxOpNames))
 })
 export type SimConfig = typeof SimConfigSchema.Type
 
@@ -94,7 +103,11 @@ export const defaultSimConfig: SimConfig = {
   csumComplete: false,
   xdpOps: ["timestamp", "hash", "vlan-tag", "checksum"],
   phcStartNs: "1700000000000000000",
-  phcTickNs: 5000
+  phcTickNs: 5000,
+  txRingSize: 512,
+  txCompletion: "per-packet",
+  txWireNs: 1000,
+  xskTxOps: ["timestamp", "checksum", "launch-time"]
 }
 
 export const parseRssKeyHex = (hex: string): Uint8Array => Uint8Array.from(hex.split(":"), (b) => Number.parseInt(b, 16))

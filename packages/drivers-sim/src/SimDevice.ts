@@ -8,6 +8,8 @@ import {
   Errno,
   type NetDevice,
   type XdpMetadataOps,
+  type XskTxMetadataOps,
+  xskFeaturesOf,
   makeDescriptorRing,
   makeFrameArea,
   RxStats,
@@ -21,13 +23,35 @@ import { simRxChecksum, simRxHash, simRxTimestamp, simRxVlanTag, type SimXdpBuff
 import { SimPhc } from "./datapath/SimPhc.js"
 import { SIM_RX_DESC_SIZE } from "./datapath/SimRxDescriptor.js"
 import { SimRxQueue } from "./datapath/SimRxQueue.js"
+import { SimTxHardware } from "./datapath/SimTxHardware.js"
+import { SIM_TX_COMPL_SIZE, SIM_TX_DESC_SIZE } from "./datapath/SimTxDescriptor.js"
+import {
+  SimTxQueue,
+  type SimTxPriv,
+  simTmoFillTimestamp,
+  simTmoRequestChecksum,
+  simTmoRequestLaunchTime,
+  simTmoRequestTimestamp
+} from "./datapath/SimTxQueue.js"
 
 export interface SimNetDevice extends NetDevice {
   readonly config: SimConfig
   readonly phc: SimPhc
   readonly hardware: SimHardwareModel
   readonly queues: ReadonlyArray<SimRxQueue>
+  readonly txHardware: SimTxHardware
+  readonly txQueues: ReadonlyArray<SimTxQueue>
 }
+
+/** The xsk_tx_metadata_ops the configuration asks the driver to publish. */
+export const simXskTxMetadataOps = (config: SimConfig): XskTxMetadataOps<SimTxPriv> | undefined =>
+  config.xskTxOps.length === 0
+    ? undefined
+    : {
+        ...(config.xskTxOps.includes("timestamp") ? { tmoRequestTimestamp: simTmoRequestTimestamp, tmoFillTimestamp: simTmoFillTimestamp } : {}),
+        ...(config.xskTxOps.includes("checksum") ? { tmoRequestChecksum: simTmoRequestChecksum } : {}),
+        ...(config.xskTxOps.includes("launch-time") ? { tmoRequestLaunchTime: simTmoRequestLaunchTime } : {})
+      }
 
 /** The ops table the configuration asks the driver to publish. */
 export const simMetadataOps = (config: SimConfig): XdpMetadataOps<SimXdpBuff> => ({
@@ -75,6 +99,17 @@ export const createSimDevice = (config: SimConfig, options: DeviceOptions): SimN
     phc
   )
   const rxStats = new RxStats()
+  const regions: Uint8Array[] = [area.bytes]
+  const tmoOps = simXskTxMetadataOps(config)
+  const txHardware = new SimTxHardware(regions, phc, config.txWireNs, 65536, () => {})
+  const txQueues: SimTxQueue[] = []
+  for (let q = 0; q < config.rxQueues; q++) {
+    const ring = makeDescriptorRing(config.txRingSize, SIM_TX_DESC_SIZE)
+    const compl = makeDescriptorRing(config.txRingSize, SIM_TX_COMPL_SIZE)
+    if (ring instanceof RangeError) throw ring // unreachable: the schema admits powers of two only
+    if (compl instanceof RangeError) throw compl
+    txQueues.push(new SimTxQueue(q, ring, compl, config.txCompletion === "per-batch", tmoOps ?? {}, regions))
+  }
   const dev: SimNetDevice = {
     driver: "sim",
     ifname: options.ifname,
@@ -82,7 +117,7 @@ export const createSimDevice = (config: SimConfig, options: DeviceOptions): SimN
     numRxQueues: config.rxQueues,
     xdpMetadataOps: ops,
     xdpRxMetadataFeatures: xdpRxMetadataFeaturesOf(ops),
-    xskFeatures: 0,
+    xskFeatures: xskFeaturesOf(tmoOps as XskTxMetadataOps<never> | undefined),
     rxStats,
     xdpProg: undefined,
     stack: () => {},
@@ -90,6 +125,45 @@ export const createSimDevice = (config: SimConfig, options: DeviceOptions): SimN
     phc,
     hardware,
     queues,
+    txHardware,
+    txQueues,
+    numTxQueues: txQueues.length,
+    xskTxMetadataOps: tmoOps as XskTxMetadataOps<never> | undefined,
+    get wire() {
+      return txHardware.wire
+    },
+    set wire(w) {
+      txHardware.wire = w
+    },
+    skbCompletion: () => {},
+    xskBindZeroCopy(socket) {
+      const q = txQueues[socket.queue]
+      if (q === undefined || socket.ifindex !== options.ifindex) return -Errno.EINVAL
+      if (q.socket !== undefined) return -Errno.EBUSY
+      if (socket.umem.area.frameSize !== socket.umem.chunkSize) return -Errno.EINVAL
+      q.socket = socket
+      q.socketRegion = regions.push(socket.umem.area.bytes) - 1
+      return 0
+    },
+    xskWakeupTx(queue, budget) {
+      const q = txQueues[queue]
+      if (q === undefined) return -Errno.EINVAL
+      return q.xskXmit(budget)
+    },
+    xmitSkb(queue, skb) {
+      const q = txQueues[queue]
+      if (q === undefined) return -Errno.EINVAL
+      return q.xmitSkb(skb)
+    },
+    hwTransmit(queue, budget) {
+      return txHardware.transmit(txQueues[queue]!, budget)
+    },
+    napiPollTx(queue, budget) {
+      return txQueues[queue]!.poll(budget, dev.skbCompletion)
+    },
+    txInFlight(queue) {
+      return txQueues[queue]!.inFlight()
+    },
     hwReceive(frame, offset, len) {
       const r = hardware.receive(frame, offset, len)
       if (r === -Errno.EINVAL) rxStats.rxDroppedByMac++

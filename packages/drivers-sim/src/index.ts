@@ -14,10 +14,13 @@ export * from "./datapath/SimMetadataOps.js"
 export * from "./datapath/SimPhc.js"
 export * from "./datapath/SimRxDescriptor.js"
 export * from "./datapath/SimRxQueue.js"
+export * from "./datapath/SimTxDescriptor.js"
+export * from "./datapath/SimTxHardware.js"
+export * from "./datapath/SimTxQueue.js"
 
 export const driver: DriverPackage<SimConfig> = {
   name: "sim",
-  summary: "devtx reference NIC: every RX offload, configurable, 32-byte LE descriptors (layout v1)",
+  summary: "devtx reference NIC: every RX and AF_XDP TX offload, configurable; 32-byte LE descriptors (layout v1)",
   configSchema: SimConfigSchema,
   defaultConfig: defaultSimConfig,
   createDevice: createSimDevice,

@@ -15,6 +15,9 @@ import type { SkbSink } from "../hook/SkbRecord.js"
 import type { XdpProgramFn } from "../hook/XdpHook.js"
 import type { RxTimestampOut } from "../metadata/RxMetadataOut.js"
 import type { XdpMetadataOps } from "../metadata/XdpMetadataOps.js"
+import type { TxSkb, TxSkbCompletion, TxWire } from "../xsk/TxSubmission.js"
+import type { XskSocket } from "../xsk/XskSocket.js"
+import type { XskTxMetadataOps } from "../xsk/XskTxMetadata.js"
 
 /** An XDP program attached to a device, with the device it was bound to at load (0 = not dev-bound). */
 export interface AttachedXdpProgram {
@@ -51,4 +54,26 @@ export interface NetDevice {
    * so reading the PHC right after hwReceive gives that frame's arrival time.
    */
   readPhc(out: RxTimestampOut): void
+
+  // ---- TX (AF_XDP zero-copy, the skb path, the hardware's send side) ----
+  // A driver whose TX half is not built spreads txNotImplemented() (driver/TxNotImplemented.ts).
+  readonly numTxQueues: number
+  /** the driver's xsk_tx_metadata_ops, as its xsk-features describe; undefined = no AF_XDP TX metadata */
+  readonly xskTxMetadataOps: XskTxMetadataOps<never> | undefined
+  /** frames leaving the device */
+  wire: TxWire
+  /** completions of the skb path (ndo_start_xmit submissions), in order */
+  skbCompletion: TxSkbCompletion
+  /** Bind an AF_XDP socket in zero-copy mode to its queue (xsk_pool setup): 0 or -errno. */
+  xskBindZeroCopy(socket: XskSocket): number
+  /** ndo_xsk_wakeup(XDP_WAKEUP_TX): the driver pulls descriptors of the bound socket onto its TX ring. Returns descriptors taken. */
+  xskWakeupTx(queue: number, budget: number): number
+  /** ndo_start_xmit: NetdevTx.OK, NetdevTx.BUSY when the TX ring is full (nothing taken), or -EOPNOTSUPP without a TX half. */
+  xmitSkb(queue: number, skb: TxSkb): number
+  /** Hardware: transmit what the doorbell exposed (up to `budget` frames), write completions. Returns frames sent. */
+  hwTransmit(queue: number, budget: number): number
+  /** Driver: TX completion poll: reap completions, write timestamps, release frames. Returns descriptors completed. */
+  napiPollTx(queue: number, budget: number): number
+  /** TX descriptors the driver has posted that are not completed yet */
+  txInFlight(queue: number): number
 }

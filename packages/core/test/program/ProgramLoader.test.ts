@@ -18,6 +18,7 @@ import {
   XdpBuff,
   type XdpMetadataOps,
   type XdpProgramSpec,
+  txNotImplemented,
   xdpRxMetadataFeaturesOf
 } from "@devtx/core"
 import { Effect, Exit } from "effect"
@@ -37,7 +38,8 @@ const device = (ifindex: number, ops: XdpMetadataOps): NetDevice => ({
   hwReceive: () => 0,
   napiPoll: () => 0,
   rxPending: () => 0,
-  readPhc: () => {}
+  readPhc: () => {},
+  ...txNotImplemented()
 })
 
 const hashOnly: XdpMetadataOps = {

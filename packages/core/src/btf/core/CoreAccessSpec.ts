@@ -100,7 +100,10 @@ export const parseCoreSpec = (
   rootTypeId: TypeId,
   accessStr: string,
   kind: number,
-  out: CoreSpec
+  out: CoreSpec,
+  /** receives libbpf's pr_warn for an access through a non-composite, non-array type */
+  warn: (line: string) => void = () => {},
+  progName = "prog"
 ): number => {
   if (accessStr === "" || accessStr[0] === ":") return Errno.EINVAL
   out.rootTypeId = rootTypeId
@@ -167,6 +170,10 @@ export const parseCoreSpec = (
       if (!sz.ok) return Errno[sz.errno]
       out.bitOffset = u32Add(out.bitOffset, u32BitsOf(accessIdx, sz.size))
     } else {
+      // libbpf prints spec_str after its parse loop advanced it to the end: always empty here
+      warn(
+        `prog '${progName}': relo for [${rootTypeId}]  (at idx ${i}) captures type [${id}] of unexpected kind ${btfKindStr(t.kind)}`
+      )
       return Errno.EINVAL
     }
   }

@@ -210,7 +210,6 @@ export const resolveSize = (btf: Btf, id: TypeId): SizeResult => {
   let size = -1
   let t = typeAt(btf, id)
   for (let i = 0; i < MAX_RESOLVE_DEPTH && t !== undefined && t.kind !== BtfKind.Unknown; i++) {
-    let next: TypeId
     switch (t.kind) {
       case BtfKind.Int:
       case BtfKind.Struct:
@@ -231,8 +230,7 @@ export const resolveSize = (btf: Btf, id: TypeId): SizeResult => {
       case BtfKind.Var:
       case BtfKind.DeclTag:
       case BtfKind.TypeTag:
-        next = t.type
-        t = typeAt(btf, next)
+        t = typeAt(btf, t.type)
         continue
       case BtfKind.Array:
         if (nelems !== 0 && t.nelems > Math.floor(UINT32_MAX / nelems)) return { ok: false, errno: "E2BIG" }

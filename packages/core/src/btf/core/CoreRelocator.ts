@@ -139,7 +139,7 @@ export class CoreRelocator {
 
     // bpf_core_calc_relo_insn
     const localSpec = emptySpec(this.localBtf, relo.typeId, relo.kind)
-    const perr = parseCoreSpec(this.localBtf, relo.typeId, relo.accessStr, relo.kind, localSpec)
+    const perr = parseCoreSpec(this.localBtf, relo.typeId, relo.accessStr, relo.kind, localSpec, this.log, progName)
     if (perr !== 0) {
       const line = `${pfx} parsing [${relo.typeId}] ${localKindStr} ${localName === "" ? "<anon>" : localName} + ${relo.accessStr} failed: -${perr}`
       this.log(line)

@@ -9,7 +9,7 @@
  *   - the same value, poison decision or failure for every relocation,
  *   - the same relocated instruction stream for every program.
  */
-import { readFileSync } from "node:fs"
+import { existsSync, readFileSync } from "node:fs"
 import { join } from "node:path"
 import { Result } from "effect"
 import { beforeAll, describe, expect, it } from "vitest"
@@ -31,7 +31,7 @@ interface Case {
   readonly base?: string
 }
 
-const OBJECTS = ["rx_fields.o", "rx_types.o", "prune.o", "tm.o", "enum_signed.o"]
+const OBJECTS = ["rx_fields.o", "rx_types.o", "prune.o", "tm.o", "enum64.o", "enum_signed.o"]
 const TARGETS = [
   "t_same.btf",
   "t_moved.btf",
@@ -113,4 +113,18 @@ describe("CO-RE relocator parity with libbpf 1.1.2 (corerelo oracle)", () => {
       }
     })
   }
+})
+
+const VMLINUX = "/sys/kernel/btf/vmlinux"
+describe.runIf(existsSync(VMLINUX))("CO-RE parity against the running kernel's BTF", () => {
+  it("kprog.o (xdp_buff, xdp_frame, xsk_tx_metadata, xdp_md, xdp_rss_hash_type) against /sys/kernel/btf/vmlinux", () => {
+    const oracle = buildOracle()
+    const truth = runOracle(oracle, "kprog.o", VMLINUX)
+    const ours: Array<string> = []
+    const vmlinux = Result.getOrThrow(decodeBtf(new Uint8Array(readFileSync(VMLINUX))))
+    const r = relocateObject(read("kprog.o"), vmlinux, { log: (l) => ours.push(l) })
+    expect(coreLogLines(ours)).toEqual(coreLogLines(truth.log))
+    expect(Result.isSuccess(r) ? 0 : loadErrnoOf(r.failure)).toBe(truth.load)
+    expect(Result.getOrThrow(r).programs[0]!.insns).toEqual(truth.programs.get("kprog")!.insns)
+  })
 })

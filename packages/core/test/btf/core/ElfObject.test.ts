@@ -12,7 +12,7 @@ import { describe, expect, it } from "vitest"
 import { bpfProgramsOf, ElfError, encodeInsns, parseElf } from "../../../src/btf/ElfObject.js"
 import { TESTDATA } from "./oracle.js"
 
-const OBJECTS = ["rx_fields.o", "rx_fields.bpfeb.o", "rx_types.o", "prune.o", "tm.o", "enum_signed.o"]
+const OBJECTS = ["rx_fields.o", "rx_fields.bpfeb.o", "rx_types.o", "prune.o", "tm.o", "enum64.o", "enum_signed.o"]
 const read = (f: string): Uint8Array => new Uint8Array(readFileSync(join(TESTDATA, f)))
 
 interface ReadelfSection {

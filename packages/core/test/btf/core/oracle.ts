@@ -7,7 +7,7 @@
 import { execFileSync, spawnSync } from "node:child_process"
 import { mkdtempSync } from "node:fs"
 import { tmpdir } from "node:os"
-import { join } from "node:path"
+import { join, resolve } from "node:path"
 import { fileURLToPath } from "node:url"
 
 export const TESTDATA = fileURLToPath(new URL("testdata", import.meta.url))
@@ -37,7 +37,7 @@ export const buildOracle = (): string => {
 }
 
 export const runOracle = (bin: string, obj: string, target: string, base?: string): OracleRun => {
-  const args = [join(TESTDATA, obj), join(TESTDATA, target), ...(base !== undefined ? [join(TESTDATA, base)] : [])]
+  const args = [resolve(TESTDATA, obj), resolve(TESTDATA, target), ...(base !== undefined ? [resolve(TESTDATA, base)] : [])]
   const r = spawnSync(bin, args, { encoding: "utf8", maxBuffer: 64 << 20 })
   if (r.status !== 0 && r.status !== 1) throw new Error(`corerelo ${args.join(" ")} exited ${r.status}: ${r.stderr}`)
   const log: Array<string> = []

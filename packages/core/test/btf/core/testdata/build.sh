@@ -2,9 +2,10 @@
 # Rebuilds every CO-RE fixture in this directory from its C source (btf-and-core.md §5 recipe E).
 # Outputs are committed so tests read them directly; rerun this after editing a .c file.
 #
-#   programs (clang -target bpf -O2 -g):   rx_fields.o rx_types.o prune.o enum_signed.o
+#   programs (clang -target bpf -O2 -g):   rx_fields.o rx_types.o prune.o enum_signed.o kprog.o
 #                                          rx_fields.bpfeb.o (big-endian ELF/BTF/.BTF.ext)
 #                                          tm.o (TYPE_MATCHES needs clang >= 15: clang-16)
+#                                          enum64.o (ENUM64 needs clang >= 15: clang-16)
 #   targets (gcc -g + pahole 1.24):        t_same t_moved t_missing t_ambig t_flavor t_straddle .btf
 #                                          base.btf + drv_split.btf (split on base.btf)
 #   targets from clang + pahole:           t_same_clang.btf (clang's int names, for TYPE_MATCHES)
@@ -26,7 +27,9 @@ bpf rx_fields clang bpfeb rx_fields.bpfeb.o
 bpf rx_types clang bpf rx_types.o
 bpf prune clang bpf prune.o
 bpf enum_signed clang bpf enum_signed.o
+bpf kprog clang bpf kprog.o
 bpf tm clang-16 bpf tm.o
+bpf enum64 clang-16 bpf enum64.o
 
 for t in t_same t_moved t_missing t_ambig t_flavor t_straddle base; do
   gcc -g -fno-eliminate-unused-debug-types -c "$t.c" -o "$TMP/$t.o" 2>/dev/null

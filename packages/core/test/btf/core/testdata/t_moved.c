@@ -49,3 +49,9 @@ struct mynic_ring {
 struct mynic_ring___x {
 	__u32 tail;
 };
+
+struct mynic_ts_desc {
+	__u32 flags;
+	enum mynic_tstamp_src src;
+	__u64 ns;
+};

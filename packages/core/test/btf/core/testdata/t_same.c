@@ -42,3 +42,8 @@ struct mynic_ring {
 	__u32 head;
 	__u32 tail;
 };
+
+struct mynic_ts_desc {
+	enum mynic_tstamp_src src;
+	__u64 ns;
+};

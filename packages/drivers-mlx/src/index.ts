@@ -1,0 +1,2 @@
+// the helper building this driver replaces this file
+export {}

@@ -1,0 +1,196 @@
+/**
+ * One TX queue of the reference driver: the descriptor ring it posts to, the completion ring it
+ * reaps, and per-slot bookkeeping of what each descriptor carries (an AF_XDP zero-copy frame with
+ * its tx_timestamp pointer, or an skb with its cookie). Posting stops when the ring is full
+ * (nothing is overwritten); reaping completes descriptors strictly in ring order, so completions
+ * reach AF_XDP and the skb submitter in submit order.
+ *
+ * AF_XDP TX metadata: the driver's xsk_tx_metadata_ops (sim versions of tmo_request_timestamp /
+ * _checksum / _launch_time set descriptor bits; tmo_fill_timestamp reads the completion entry)
+ * are called through core's xskTxMetadataRequest / xskTxMetadataComplete, as a real driver does.
+ */
+import {
+  type DescriptorRing,
+  NetdevTx,
+  RxTimestampOut,
+  type TxSkb,
+  type TxSkbCompletion,
+  XdpDescOption,
+  XdpDescOut,
+  type XskSocket,
+  type XskTxMetadataOps,
+  xskTxCompleted,
+  xskTxMetadataComplete,
+  xskTxMetadataRequest,
+  xskTxMetadataToCompl,
+  xskTxPeekDesc
+} from "@devtx/core"
+import type { SimTxHwQueue } from "./SimTxHardware.js"
+import { SIM_TX_COMPL_SIZE, SIM_TX_DESC_SIZE, SimTxCmd, SimTxCompl, SimTxComplStatus, SimTxDesc, SIM_TX_VERSION_1 } from "./SimTxDescriptor.js"
+
+/** The driver context the tmo ops receive: the descriptor being posted or the completion being reaped. */
+export class SimTxPriv {
+  constructor(
+    readonly desc: DataView,
+    readonly compl: DataView
+  ) {}
+  descOff = 0
+  complOff = 0
+}
+
+export const simTmoRequestTimestamp = (p: SimTxPriv): void => {
+  p.desc.setUint8(p.descOff + SimTxDesc.CMD, p.desc.getUint8(p.descOff + SimTxDesc.CMD) | SimTxCmd.TSTAMP)
+}
+export const simTmoRequestChecksum = (start: number, offset: number, p: SimTxPriv): void => {
+  p.desc.setUint16(p.descOff + SimTxDesc.CSUM_START, start, true)
+  p.desc.setUint16(p.descOff + SimTxDesc.CSUM_OFFSET, offset, true)
+  p.desc.setUint8(p.descOff + SimTxDesc.CMD, p.desc.getUint8(p.descOff + SimTxDesc.CMD) | SimTxCmd.L4_CSUM)
+}
+export const simTmoRequestLaunchTime = (hi: number, lo: number, p: SimTxPriv): void => {
+  p.desc.setUint32(p.descOff + SimTxDesc.LAUNCH_LO, lo, true)
+  p.desc.setUint32(p.descOff + SimTxDesc.LAUNCH_HI, hi, true)
+  p.desc.setUint8(p.descOff + SimTxDesc.CMD, p.desc.getUint8(p.descOff + SimTxDesc.CMD) | SimTxCmd.LAUNCH)
+}
+export const simTmoFillTimestamp = (p: SimTxPriv, out: RxTimestampOut): void => {
+  out.lo = p.compl.getUint32(p.complOff + SimTxCompl.TS_LO, true)
+  out.hi = p.compl.getUint32(p.complOff + SimTxCompl.TS_HI, true)
+}
+
+const KIND_XSK = 1
+const KIND_SKB = 2
+
+export class SimTxQueue implements SimTxHwQueue {
+  hwHead = 0
+  pendingTs = false
+  /** driver's next descriptor to clean */
+  nextToClean = 0
+  socket: XskSocket | undefined
+  socketRegion = 0
+  private firstFrag = true
+  readonly kind: Uint8Array
+  /** skb cookie, or the tx_timestamp UMEM address (-1 none) for AF_XDP */
+  readonly token: Int32Array
+  readonly desc = new XdpDescOut()
+  readonly priv: SimTxPriv
+  readonly scratch = new RxTimestampOut()
+
+  constructor(
+    readonly index: number,
+    readonly ring: DescriptorRing,
+    readonly compl: DescriptorRing,
+    readonly perBatch: boolean,
+    readonly tmoOps: XskTxMetadataOps<SimTxPriv>,
+    readonly regions: Uint8Array[]
+  ) {
+    this.kind = new Uint8Array(ring.size)
+    this.token = new Int32Array(ring.size)
+    this.priv = new SimTxPriv(ring.view, compl.view)
+  }
+
+  free(): number {
+    return this.ring.size - ((this.ring.producer - this.nextToClean) >>> 0)
+  }
+
+  inFlight(): number {
+    return (this.ring.producer - this.nextToClean) >>> 0
+  }
+
+  private postDesc(region: number, addr: number, len: number, cmd: number): number {
+    const r = this.ring
+    const d = (r.producer & r.mask) * SIM_TX_DESC_SIZE
+    r.bytes.fill(0, d, d + SIM_TX_DESC_SIZE)
+    r.view.setUint32(d + SimTxDesc.BUF_ADDR, addr, true)
+    r.view.setUint16(d + SimTxDesc.LEN, len, true)
+    r.view.setUint8(d + SimTxDesc.VERSION, SIM_TX_VERSION_1)
+    r.view.setUint8(d + SimTxDesc.CMD, cmd)
+    r.view.setUint8(d + SimTxDesc.REGION, region)
+    return d
+  }
+
+  /** AF_XDP zero-copy: pull up to `budget` descriptors from the bound socket (ndo_xsk_wakeup). */
+  xskXmit(budget: number): number {
+    const s = this.socket
+    if (s === undefined) return 0
+    const r = this.ring
+    const out = this.desc
+    const umemView = s.umem.area.view
+    let n = 0
+    let lastDesc = -1
+    while (n < budget && this.free() > 0 && xskTxPeekDesc(s, out, this.firstFrag)) {
+      const cont = (out.options & XdpDescOption.PKT_CONTD) !== 0
+      const d = this.postDesc(this.socketRegion, out.addr, out.len, (cont ? 0 : SimTxCmd.EOP) | (this.perBatch ? 0 : SimTxCmd.RS))
+      let compl = -1
+      if (out.meta >= 0) {
+        this.priv.descOff = d
+        xskTxMetadataRequest(umemView, out.meta, this.tmoOps, this.priv)
+        compl = xskTxMetadataToCompl(umemView, out.meta)
+      }
+      const slot = r.producer & r.mask
+      this.kind[slot] = KIND_XSK
+      this.token[slot] = compl
+      this.firstFrag = !cont
+      lastDesc = d
+      r.producer = (r.producer + 1) >>> 0
+      n++
+    }
+    // doorbell: in batch mode only the last descriptor asks for a completion
+    if (this.perBatch && lastDesc >= 0) r.view.setUint8(lastDesc + SimTxDesc.CMD, r.view.getUint8(lastDesc + SimTxDesc.CMD) | SimTxCmd.RS)
+    return n
+  }
+
+  /** ndo_start_xmit: one skb, its own doorbell (no xmit_more). */
+  xmitSkb(skb: TxSkb): number {
+    if (this.free() === 0) return NetdevTx.BUSY
+    let region = this.regions.indexOf(skb.mem)
+    if (region < 0) region = this.regions.push(skb.mem) - 1
+    let cmd = SimTxCmd.EOP | SimTxCmd.RS
+    if (skb.hwTstamp) cmd |= SimTxCmd.TSTAMP
+    const d = this.postDesc(region, skb.data, skb.len, cmd)
+    this.priv.descOff = d
+    if (skb.csumStart >= 0) simTmoRequestChecksum(skb.csumStart, skb.csumOffset, this.priv)
+    if (skb.launchHi !== 0 || skb.launchLo !== 0) simTmoRequestLaunchTime(skb.launchHi, skb.launchLo, this.priv)
+    const r = this.ring
+    const slot = r.producer & r.mask
+    this.kind[slot] = KIND_SKB
+    this.token[slot] = skb.cookie
+    r.producer = (r.producer + 1) >>> 0
+    return NetdevTx.OK
+  }
+
+  /** TX completion poll: up to `budget` descriptors, in ring order. */
+  poll(budget: number, skbDone: TxSkbCompletion): number {
+    const c = this.compl
+    const cv = c.view
+    const r = this.ring
+    let done = 0
+    let xsk = 0
+    while (done < budget && c.consumer !== c.producer) {
+      const e = (c.consumer & c.mask) * SIM_TX_COMPL_SIZE
+      const st = cv.getUint8(e + SimTxCompl.STATUS)
+      if ((st & SimTxComplStatus.DD) === 0) break
+      const last = cv.getUint16(e + SimTxCompl.LAST_DESC, true)
+      const tsHi = (st & SimTxComplStatus.TS_VALID) !== 0 ? cv.getUint32(e + SimTxCompl.TS_HI, true) : 0
+      const tsLo = (st & SimTxComplStatus.TS_VALID) !== 0 ? cv.getUint32(e + SimTxCompl.TS_LO, true) : 0
+      this.priv.complOff = e
+      for (;;) {
+        const idx = this.nextToClean
+        const slot = idx & r.mask
+        if (this.kind[slot] === KIND_XSK) {
+          const compl = this.token[slot]!
+          if (compl >= 0) xskTxMetadataComplete(this.socket!.umem.area.view, compl, this.tmoOps, this.priv, this.scratch)
+          xsk++
+        } else if (this.kind[slot] === KIND_SKB) {
+          skbDone(this.token[slot]!, tsHi, tsLo)
+        }
+        this.kind[slot] = 0
+        this.nextToClean = (idx + 1) >>> 0
+        done++
+        if ((idx & 0xffff) === last) break
+      }
+      cv.setUint8(e + SimTxCompl.STATUS, 0)
+      c.consumer = (c.consumer + 1) >>> 0
+    }
+    if (xsk > 0) xskTxCompleted(this.socket!, xsk)
+    return done
+  }
+}
