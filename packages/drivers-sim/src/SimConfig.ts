@@ -16,12 +16,14 @@
  * - TX: txRingSize; txCompletion "per-packet" (RS on every descriptor: one completion and one
  *   timestamp per frame) or "per-batch" (RS on the last descriptor of a doorbell: one completion,
  *   one timestamp for the batch, as mlx5's send CQE); txWireNs: time a frame takes on the wire;
- *   xskTxOps: the xsk_tx_metadata_ops members the driver fills (xsk-features follow from them)
+ *   xskTxOps: the xsk_tx_metadata_ops members the driver fills (xsk-features follow from them);
+ *   devtxOps: the devtx kfunc ops the driver fills (a missing one -> -EOPNOTSUPP)
  */
 import { Schema } from "effect"
 
 export const XdpOpNames = ["timestamp", "hash", "vlan-tag", "checksum"] as const
 export const XskTxOpNames = ["timestamp", "checksum", "launch-time"] as const
+export const DevtxOpNames = ["request-timestamp", "timestamp", "request-checksum", "request-launch-time"] as const
 
 const HashFields = Schema.Literals(["none", "sd", "sdfn"])
 const L3HashFields = Schema.Literals(["none", "sd"])
@@ -80,7 +82,8 @@ export const SimConfigSchema = Schema.Struct({
   txRingSize: PowerOfTwo(64, 8192),
   txCompletion: Schema.Literals(["per-packet", "per-batch"]),
   txWireNs: IntIn(0, 1_000_000_000),
-  xskTxOps: Schema.Array(Schema.Literals(XskTxOpNames))
+  xskTxOps: Schema.Array(Schema.Literals(XskTxOpNames)),
+  devtxOps: Schema.Array(Schema.Literals(DevtxOpNames))
 })
 export type SimConfig = typeof SimConfigSchema.Type
 
@@ -107,7 +110,8 @@ export const defaultSimConfig: SimConfig = {
   txRingSize: 512,
   txCompletion: "per-packet",
   txWireNs: 1000,
-  xskTxOps: ["timestamp", "checksum", "launch-time"]
+  xskTxOps: ["timestamp", "checksum", "launch-time"],
+  devtxOps: ["request-timestamp", "timestamp", "request-checksum", "request-launch-time"]
 }
 
 export const parseRssKeyHex = (hex: string): Uint8Array => Uint8Array.from(hex.split(":"), (b) => Number.parseInt(b, 16))

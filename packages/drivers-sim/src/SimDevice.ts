@@ -5,6 +5,8 @@
  */
 import {
   type DeviceOptions,
+  DevtxHooks,
+  type DevtxOps,
   Errno,
   type NetDevice,
   type XdpMetadataOps,
@@ -18,6 +20,12 @@ import {
   xdpRxMetadataFeaturesOf
 } from "@devtx/core"
 import { parseRssKeyHex, type SimConfig } from "./SimConfig.js"
+import {
+  simDevtxRequestL4Checksum,
+  simDevtxRequestLaunchTime,
+  simDevtxRequestTxTimestamp,
+  simDevtxTxTimestamp
+} from "./datapath/SimDevtxOps.js"
 import { SimHardwareModel } from "./datapath/SimHardwareModel.js"
 import { simRxChecksum, simRxHash, simRxTimestamp, simRxVlanTag, type SimXdpBuff } from "./datapath/SimMetadataOps.js"
 import { SimPhc } from "./datapath/SimPhc.js"
@@ -42,6 +50,17 @@ export interface SimNetDevice extends NetDevice {
   readonly txHardware: SimTxHardware
   readonly txQueues: ReadonlyArray<SimTxQueue>
 }
+
+/** The devtx kfunc ops the configuration asks the driver to publish. */
+export const simDevtxOps = (config: SimConfig): DevtxOps | undefined =>
+  config.devtxOps.length === 0
+    ? undefined
+    : {
+        ...(config.devtxOps.includes("request-timestamp") ? { xmoRequestTxTimestamp: simDevtxRequestTxTimestamp } : {}),
+        ...(config.devtxOps.includes("timestamp") ? { xmoTxTimestamp: simDevtxTxTimestamp } : {}),
+        ...(config.devtxOps.includes("request-checksum") ? { xmoRequestL4Checksum: simDevtxRequestL4Checksum } : {}),
+        ...(config.devtxOps.includes("request-launch-time") ? { xmoRequestLaunchTime: simDevtxRequestLaunchTime } : {})
+      }
 
 /** The xsk_tx_metadata_ops the configuration asks the driver to publish. */
 export const simXskTxMetadataOps = (config: SimConfig): XskTxMetadataOps<SimTxPriv> | undefined =>
@@ -102,13 +121,15 @@ export const createSimDevice = (config: SimConfig, options: DeviceOptions): SimN
   const regions: Uint8Array[] = [area.bytes]
   const tmoOps = simXskTxMetadataOps(config)
   const txHardware = new SimTxHardware(regions, phc, config.txWireNs, 65536, () => {})
+  const devtx = new DevtxHooks()
+  const devtxOps = simDevtxOps(config)
   const txQueues: SimTxQueue[] = []
   for (let q = 0; q < config.rxQueues; q++) {
     const ring = makeDescriptorRing(config.txRingSize, SIM_TX_DESC_SIZE)
     const compl = makeDescriptorRing(config.txRingSize, SIM_TX_COMPL_SIZE)
     if (ring instanceof RangeError) throw ring // unreachable: the schema admits powers of two only
     if (compl instanceof RangeError) throw compl
-    txQueues.push(new SimTxQueue(q, ring, compl, config.txCompletion === "per-batch", tmoOps ?? {}, regions))
+    txQueues.push(new SimTxQueue(q, ring, compl, config.txCompletion === "per-batch", tmoOps ?? {}, regions, devtx, devtxOps, options.ifindex))
   }
   const dev: SimNetDevice = {
     driver: "sim",
@@ -161,6 +182,8 @@ export const createSimDevice = (config: SimConfig, options: DeviceOptions): SimN
     napiPollTx(queue, budget) {
       return txQueues[queue]!.poll(budget, dev.skbCompletion)
     },
+    devtxOps,
+    devtx,
     txInFlight(queue) {
       return txQueues[queue]!.inFlight()
     },

@@ -9,6 +9,7 @@ import { createSimDevice } from "./SimDevice.js"
 
 export * from "./SimConfig.js"
 export * from "./SimDevice.js"
+export * from "./datapath/SimDevtxOps.js"
 export * from "./datapath/SimHardwareModel.js"
 export * from "./datapath/SimMetadataOps.js"
 export * from "./datapath/SimPhc.js"

@@ -5,3 +5,4 @@
 export * from "./KfuncBinding.js"
 export * from "./RxGetters.js"
 export { RxChecksumOut, RxHashOut, RxTimestampOut, RxVlanTagOut } from "@devtx/core"
+export * from "./DevtxKfuncs.js"

@@ -10,6 +10,8 @@
  * posted buffer the frame is counted in rxStats.rxMissed and -ENOBUFS is returned. napiPoll
  * processes at most `budget` completions and returns how many it did.
  */
+import type { DevtxHooks } from "../devtx/DevtxContext.js"
+import type { DevtxOps } from "../devtx/DevtxOps.js"
 import type { RxStats } from "../hook/RxStats.js"
 import type { SkbSink } from "../hook/SkbRecord.js"
 import type { XdpProgramFn } from "../hook/XdpHook.js"
@@ -76,4 +78,8 @@ export interface NetDevice {
   napiPollTx(queue: number, budget: number): number
   /** TX descriptors the driver has posted that are not completed yet */
   txInFlight(queue: number): number
+  /** the driver's devtx kfunc implementations (undefined: every devtx kfunc is -EOPNOTSUPP) */
+  readonly devtxOps: DevtxOps | undefined
+  /** programs attached at the four devtx hook points; the driver calls them at its call sites */
+  readonly devtx: DevtxHooks
 }

@@ -3,6 +3,7 @@
  * device object). Every entry point says so: binding AF_XDP, waking TX and ndo_start_xmit return
  * -EOPNOTSUPP; nothing is ever in flight, so nothing can be lost.
  */
+import { DevtxHooks } from "../devtx/DevtxContext.js"
 import { Errno } from "../kernel/Errno.js"
 import type { NetDevice } from "./NetDevice.js"
 
@@ -18,6 +19,8 @@ export type NetDeviceTx = Pick<
   | "hwTransmit"
   | "napiPollTx"
   | "txInFlight"
+  | "devtxOps"
+  | "devtx"
 >
 
 export const TX_NOT_IMPLEMENTED_REASON = "this driver's TX half is not built yet"
@@ -32,5 +35,7 @@ export const txNotImplemented = (): NetDeviceTx => ({
   xmitSkb: () => -Errno.EOPNOTSUPP,
   hwTransmit: () => 0,
   napiPollTx: () => 0,
-  txInFlight: () => 0
+  txInFlight: () => 0,
+  devtxOps: undefined,
+  devtx: new DevtxHooks()
 })

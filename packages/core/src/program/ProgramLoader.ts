@@ -7,6 +7,8 @@
  *   BPF_F_XDP_DEV_BOUND_ONLY; otherwise -EINVAL, log "metadata kfuncs require device-bound program";
  * - prog_ifindex without BPF_F_XDP_DEV_BOUND_ONLY asks for hardware offload, which no devtx device
  *   supports: -EINVAL (with a metadata kfunc the log is "metadata kfuncs can't be offloaded");
+ * - a kfunc outside the program type's set: -EACCES, "calling kernel function X is not allowed"
+ *   (kernel/bpf/verifier.c check_kfunc_call);
  * - prog_ifindex naming no device: -EINVAL (bpf_prog_dev_bound_init);
  * - dev-bound load resolves every metadata kfunc ONCE to the device's xdp_metadata_ops member
  *   (bpf_dev_bound_resolve_kfunc); a NULL member resolves to the generic default returning
@@ -91,7 +93,7 @@ export const loadXdpProgram = (
     const rows = []
     for (const name of spec.kfuncs) {
       const row = metadataKfuncByName(name)
-      if (row === undefined) return fail(Errno.EINVAL, `calling kernel function ${name} is not allowed`)
+      if (row === undefined) return fail(Errno.EACCES, `calling kernel function ${name} is not allowed`)
       rows.push(row)
     }
     if (rows.length > 0 && ifindex === 0) return fail(Errno.EINVAL, "metadata kfuncs require device-bound program")

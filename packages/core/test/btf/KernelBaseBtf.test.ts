@@ -5,207 +5,172 @@
  * enum values, FUNC prototypes with parameter names). Then the C view: bpftool turns our blob
  * into C, clang compiles a program printing sizeof/offsetof, and the numbers equal our layout.
  */
-import { readFileSync } from "node:fs";
-import { join } from "node:path";
-import { describe, expect, test } from "vitest";
-import type { Btf, BtfType, TypeId } from "../../src/btf/BtfType.js";
-import { BtfKind, typeName } from "../../src/btf/BtfType.js";
-import { findByName, resolveSize } from "../../src/btf/BtfTypeQueries.js";
-import { kernelBaseBtf } from "../../src/btf/KernelBaseBtf.js";
-import { Result } from "effect";
-import {
-	VMLINUX,
-	bpftoolC,
-	decodeOrThrow,
-	hasTool,
-	hasVmlinux,
-	run,
-	tempDir,
-	writeTemp,
-} from "./btfTestTools.js";
+import { readFileSync } from "node:fs"
+import { join } from "node:path"
+import { describe, expect, test } from "vitest"
+import type { Btf, BtfType, TypeId } from "../../src/btf/BtfType.js"
+import { BtfKind, typeName } from "../../src/btf/BtfType.js"
+import { findByName, resolveSize } from "../../src/btf/BtfTypeQueries.js"
+import { kernelBaseBtf } from "../../src/btf/KernelBaseBtf.js"
+import { Result } from "effect"
+import { VMLINUX, bpftoolC, decodeOrThrow, hasTool, hasVmlinux, run, tempDir, writeTemp } from "./btfTestTools.js"
 
 /** A canonical description of a type; named struct/union/enum/fwd are referenced by name only below the top. */
 const shape = (btf: Btf, id: TypeId, top: boolean, depth = 0): string => {
-	if (id === 0) return "void";
-	if (depth > 16) return "...";
-	const t = btf.typeById(id) as BtfType;
-	const name = typeName(t);
-	const sub = (x: TypeId) => shape(btf, x, false, depth + 1);
-	switch (t.kind) {
-		case BtfKind.Int:
-			return `int '${t.name}' size=${t.size} enc=${t.encoding} bits=${t.bits}@${t.bitOffset}`;
-		case BtfKind.Ptr:
-			return `*${sub(t.type)}`;
-		case BtfKind.Const:
-			return `const ${sub(t.type)}`;
-		case BtfKind.Volatile:
-			return `volatile ${sub(t.type)}`;
-		case BtfKind.Restrict:
-			return `restrict ${sub(t.type)}`;
-		case BtfKind.TypeTag:
-			return `tag(${t.name}) ${sub(t.type)}`;
-		case BtfKind.Typedef:
-			return top
-				? `typedef ${t.name} = ${shape(btf, t.type, true, depth + 1)}`
-				: `typedef ${t.name}`;
-		case BtfKind.Array:
-			return `${sub(t.type)}[${t.nelems}] index=${sub(t.indexType)}`;
-		case BtfKind.Fwd:
-			return `${t.union ? "union" : "struct"} ${t.name}`;
-		case BtfKind.Struct:
-		case BtfKind.Union: {
-			const k = t.kind === BtfKind.Struct ? "struct" : "union";
-			if (!top && name !== "") return `${k} ${name}`;
-			const ms = t.members.map(
-				(m) =>
-					`${m.name}@${m.bitOffset}:${m.bitfieldSize} ${shape(btf, m.type, m.name === "" || typeName(btf.typeById(m.type)!) === "", depth + 1)}`,
-			);
-			return `${k} ${name} size=${t.size} kflag=${t.kindFlag} {${ms.join("; ")}}`;
-		}
-		case BtfKind.Enum:
-		case BtfKind.Enum64: {
-			if (!top && name !== "") return `enum ${name}`;
-			const vs =
-				t.kind === BtfKind.Enum
-					? t.values.map((v) => `${v.name}=${v.value}`)
-					: t.values.map((v) => `${v.name}=${v.hi32}:${v.lo32}`);
-			return `enum${t.kind === BtfKind.Enum64 ? "64" : ""} ${name} size=${t.size} signed=${t.signed} {${vs.join(",")}}`;
-		}
-		case BtfKind.FuncProto:
-			return `fn(${t.params.map((p) => `${p.name} ${sub(p.type)}`).join(", ")}) -> ${sub(t.returnType)}`;
-		case BtfKind.Func:
-			return `func ${t.name} linkage=${t.linkage} ${sub(t.type)}`;
-		default:
-			return `kind${t.kind} ${name}`;
-	}
-};
+  if (id === 0) return "void"
+  if (depth > 16) return "..."
+  const t = btf.typeById(id) as BtfType
+  const name = typeName(t)
+  const sub = (x: TypeId) => shape(btf, x, false, depth + 1)
+  switch (t.kind) {
+    case BtfKind.Int:
+      return `int '${t.name}' size=${t.size} enc=${t.encoding} bits=${t.bits}@${t.bitOffset}`
+    case BtfKind.Ptr:
+      return `*${sub(t.type)}`
+    case BtfKind.Const:
+      return `const ${sub(t.type)}`
+    case BtfKind.Volatile:
+      return `volatile ${sub(t.type)}`
+    case BtfKind.Restrict:
+      return `restrict ${sub(t.type)}`
+    case BtfKind.TypeTag:
+      return `tag(${t.name}) ${sub(t.type)}`
+    case BtfKind.Typedef:
+      return top ? `typedef ${t.name} = ${shape(btf, t.type, true, depth + 1)}` : `typedef ${t.name}`
+    case BtfKind.Array:
+      return `${sub(t.type)}[${t.nelems}] index=${sub(t.indexType)}`
+    case BtfKind.Fwd:
+      return `${t.union ? "union" : "struct"} ${t.name}`
+    case BtfKind.Struct:
+    case BtfKind.Union: {
+      const k = t.kind === BtfKind.Struct ? "struct" : "union"
+      if (!top && name !== "") return `${k} ${name}`
+      const ms = t.members.map(
+        (m) =>
+          `${m.name}@${m.bitOffset}:${m.bitfieldSize} ${shape(btf, m.type, m.name === "" || typeName(btf.typeById(m.type)!) === "", depth + 1)}`
+      )
+      return `${k} ${name} size=${t.size} kflag=${t.kindFlag} {${ms.join("; ")}}`
+    }
+    case BtfKind.Enum:
+    case BtfKind.Enum64: {
+      if (!top && name !== "") return `enum ${name}`
+      const vs =
+        t.kind === BtfKind.Enum
+          ? t.values.map((v) => `${v.name}=${v.value}`)
+          : t.values.map((v) => `${v.name}=${v.hi32}:${v.lo32}`)
+      return `enum${t.kind === BtfKind.Enum64 ? "64" : ""} ${name} size=${t.size} signed=${t.signed} {${vs.join(",")}}`
+    }
+    case BtfKind.FuncProto:
+      return `fn(${t.params.map((p) => `${p.name} ${sub(p.type)}`).join(", ")}) -> ${sub(t.returnType)}`
+    case BtfKind.Func:
+      return `func ${t.name} linkage=${t.linkage} ${sub(t.type)}`
+    default:
+      return `kind${t.kind} ${name}`
+  }
+}
 
-const ours = kernelBaseBtf().btf;
+const ours = kernelBaseBtf().btf
 
-describe.runIf(hasVmlinux)(
-	"KernelBaseBtf matches the running kernel's vmlinux BTF",
-	() => {
-		const vmlinux = decodeOrThrow(new Uint8Array(readFileSync(VMLINUX)));
+describe.runIf(hasVmlinux)("KernelBaseBtf matches the running kernel's vmlinux BTF", () => {
+  const vmlinux = decodeOrThrow(new Uint8Array(readFileSync(VMLINUX)))
 
-		test("the types the project relies on are present", () => {
-			for (const s of [
-				"xdp_md",
-				"xdp_buff",
-				"xdp_frame",
-				"xdp_desc",
-				"xsk_tx_metadata",
-				"xsk_tx_metadata_compl",
-				"xdp_metadata_ops",
-				"xsk_tx_metadata_ops",
-			])
-				expect(findByName(ours, s, BtfKind.Struct), s).toBeDefined();
-			for (const e of ["xdp_rss_hash_type", "xdp_action"])
-				expect(findByName(ours, e, BtfKind.Enum), e).toBeDefined();
-		});
+  test("the types the project relies on are present", () => {
+    for (const s of [
+      "xdp_md",
+      "xdp_buff",
+      "xdp_frame",
+      "xdp_desc",
+      "xsk_tx_metadata",
+      "xsk_tx_metadata_compl",
+      "xdp_metadata_ops",
+      "xsk_tx_metadata_ops"
+    ])
+      expect(findByName(ours, s, BtfKind.Struct), s).toBeDefined()
+    for (const e of ["xdp_rss_hash_type", "xdp_action"]) expect(findByName(ours, e, BtfKind.Enum), e).toBeDefined()
+  })
 
-		test("every named type has the same shape as the same-named vmlinux type", () => {
-			let compared = 0;
-			for (let i = 0; i < ours.types.length; i++) {
-				const id = ours.startId + i;
-				const t = ours.types[i]!;
-				const name = typeName(t);
-				if (name === "" || t.kind === BtfKind.Fwd) continue;
-				// vmlinux may carry several same-named types (e.g. two `u8` typedefs): one must match
-				const kind = t.kind as BtfKind;
-				const candidates = vmlinuxIds(vmlinux, name, kind);
-				expect(candidates.length, `${name} in vmlinux`).toBeGreaterThan(0);
-				const mine = shape(ours, id, true);
-				const theirs = candidates.map((c) => shape(vmlinux, c, true));
-				expect(theirs, name).toContain(mine);
-				compared++;
-			}
-			expect(compared).toBeGreaterThan(50);
-		});
+  test("every named type has the same shape as the same-named vmlinux type", () => {
+    let compared = 0
+    for (let i = 0; i < ours.types.length; i++) {
+      const id = ours.startId + i
+      const t = ours.types[i]!
+      const name = typeName(t)
+      if (name === "" || t.kind === BtfKind.Fwd) continue
+      // vmlinux may carry several same-named types (e.g. two `u8` typedefs): one must match
+      const kind = t.kind as BtfKind
+      const candidates = vmlinuxIds(vmlinux, name, kind)
+      expect(candidates.length, `${name} in vmlinux`).toBeGreaterThan(0)
+      const mine = shape(ours, id, true)
+      const theirs = candidates.map((c) => shape(vmlinux, c, true))
+      expect(theirs, name).toContain(mine)
+      compared++
+    }
+    expect(compared).toBeGreaterThan(50)
+  })
 
-		test("forward-declared big structs exist in vmlinux as structs", () => {
-			expect(findByName(vmlinux, "net_device", BtfKind.Struct)).toBeDefined();
-		});
+  test("forward-declared big structs exist in vmlinux as structs", () => {
+    expect(findByName(vmlinux, "net_device", BtfKind.Struct)).toBeDefined()
+  })
 
-		test("explicit spot checks: offsets and enum values", () => {
-			const launch = shape(
-				ours,
-				findByName(ours, "xsk_tx_metadata", BtfKind.Struct)!,
-				true,
-			);
-			expect(launch).toContain("launch_time@64:0");
-			const ts = resolveSize(
-				vmlinux,
-				findByName(vmlinux, "xdp_frame", BtfKind.Struct)!,
-			);
-			expect(Result.isSuccess(ts) && ts.success).toBe(40);
-		});
-	},
-);
+  test("explicit spot checks: offsets and enum values", () => {
+    const launch = shape(ours, findByName(ours, "xsk_tx_metadata", BtfKind.Struct)!, true)
+    expect(launch).toContain("launch_time@64:0")
+    const ts = resolveSize(vmlinux, findByName(vmlinux, "xdp_frame", BtfKind.Struct)!)
+    expect(Result.isSuccess(ts) && ts.success).toBe(40)
+  })
+})
 
-const vmlinuxIds = (
-	btf: Btf,
-	name: string,
-	kind: BtfKind,
-): ReadonlyArray<TypeId> => {
-	const out: Array<TypeId> = [];
-	for (let i = 0; i < btf.types.length; i++) {
-		const t = btf.types[i]!;
-		if (t.kind === kind && typeName(t) === name) out.push(btf.startId + i);
-	}
-	return out;
-};
+const vmlinuxIds = (btf: Btf, name: string, kind: BtfKind): ReadonlyArray<TypeId> => {
+  const out: Array<TypeId> = []
+  for (let i = 0; i < btf.types.length; i++) {
+    const t = btf.types[i]!
+    if (t.kind === kind && typeName(t) === name) out.push(btf.startId + i)
+  }
+  return out
+}
 
-describe.runIf(hasTool("bpftool") && hasTool("clang"))(
-	"KernelBaseBtf through bpftool format c and clang",
-	() => {
-		test("sizeof/offsetof printed by a compiled program equal our layouts", () => {
-			const dir = tempDir();
-			const file = writeTemp(dir, "base.btf", kernelBaseBtf().bytes);
-			const header = bpftoolC(file);
-			writeTemp(dir, "base.h", header);
-			// every named struct: sizeof, and offsetof of every named, non-bitfield member
-			const expected: Array<string> = [];
-			const lines: Array<string> = [];
-			for (let i = 0; i < ours.types.length; i++) {
-				const t = ours.types[i]!;
-				if (t.kind !== BtfKind.Struct || t.name === "") continue;
-				lines.push(
-					`printf("sizeof ${t.name} %zu\\n", sizeof(struct ${t.name}));`,
-				);
-				expected.push(`sizeof ${t.name} ${t.size}`);
-				for (const m of t.members) {
-					if (m.name === "" || m.bitfieldSize !== 0) continue;
-					lines.push(
-						`printf("offsetof ${t.name}.${m.name} %zu\\n", offsetof(struct ${t.name}, ${m.name}));`,
-					);
-					expected.push(`offsetof ${t.name}.${m.name} ${m.bitOffset / 8}`);
-				}
-			}
-			// members of the anonymous unions, reached through their parent as C allows
-			lines.push(
-				`printf("offsetof xsk_tx_metadata.request.launch_time %zu\\n", offsetof(struct xsk_tx_metadata, request.launch_time));`,
-			);
-			expected.push("offsetof xsk_tx_metadata.request.launch_time 16");
-			lines.push(
-				`printf("offsetof xdp_buff.frame_sz %zu\\n", offsetof(struct xdp_buff, frame_sz));`,
-			);
-			expected.push("offsetof xdp_buff.frame_sz 48");
-			writeTemp(
-				dir,
-				"layout.c",
-				`#include <stdio.h>\n#include <stddef.h>\n#include "base.h"\nint main(void) {\n${lines.join("\n")}\nreturn 0;\n}\n`,
-			);
-			run("clang", [
-				"-Wall",
-				"-Werror",
-				"-Wno-unused",
-				"-DBPF_NO_PRESERVE_ACCESS_INDEX",
-				"-o",
-				join(dir, "layout"),
-				join(dir, "layout.c"),
-			]);
-			const out = run(join(dir, "layout"), []).trim().split("\n");
-			expect(out).toEqual(expected);
-		});
-	},
-);
+describe.runIf(hasTool("bpftool") && hasTool("clang"))("KernelBaseBtf through bpftool format c and clang", () => {
+  test("sizeof/offsetof printed by a compiled program equal our layouts", () => {
+    const dir = tempDir()
+    const file = writeTemp(dir, "base.btf", kernelBaseBtf().bytes)
+    const header = bpftoolC(file)
+    writeTemp(dir, "base.h", header)
+    // every named struct: sizeof, and offsetof of every named, non-bitfield member
+    const expected: Array<string> = []
+    const lines: Array<string> = []
+    for (let i = 0; i < ours.types.length; i++) {
+      const t = ours.types[i]!
+      if (t.kind !== BtfKind.Struct || t.name === "") continue
+      lines.push(`printf("sizeof ${t.name} %zu\\n", sizeof(struct ${t.name}));`)
+      expected.push(`sizeof ${t.name} ${t.size}`)
+      for (const m of t.members) {
+        if (m.name === "" || m.bitfieldSize !== 0) continue
+        lines.push(`printf("offsetof ${t.name}.${m.name} %zu\\n", offsetof(struct ${t.name}, ${m.name}));`)
+        expected.push(`offsetof ${t.name}.${m.name} ${m.bitOffset / 8}`)
+      }
+    }
+    // members of the anonymous unions, reached through their parent as C allows
+    lines.push(
+      `printf("offsetof xsk_tx_metadata.request.launch_time %zu\\n", offsetof(struct xsk_tx_metadata, request.launch_time));`
+    )
+    expected.push("offsetof xsk_tx_metadata.request.launch_time 16")
+    lines.push(`printf("offsetof xdp_buff.frame_sz %zu\\n", offsetof(struct xdp_buff, frame_sz));`)
+    expected.push("offsetof xdp_buff.frame_sz 48")
+    writeTemp(
+      dir,
+      "layout.c",
+      `#include <stdio.h>\n#include <stddef.h>\n#include "base.h"\nint main(void) {\n${lines.join("\n")}\nreturn 0;\n}\n`
+    )
+    run("clang", [
+      "-Wall",
+      "-Werror",
+      "-Wno-unused",
+      "-DBPF_NO_PRESERVE_ACCESS_INDEX",
+      "-o",
+      join(dir, "layout"),
+      join(dir, "layout.c")
+    ])
+    const out = run(join(dir, "layout"), []).trim().split("\n")
+    expect(out).toEqual(expected)
+  })
+})

@@ -10,6 +10,10 @@
  * are called through core's xskTxMetadataRequest / xskTxMetadataComplete, as a real driver does.
  */
 import {
+  DevtxCtx,
+  type DevtxHooks,
+  type DevtxOps,
+  DevtxPoint,
   type DescriptorRing,
   NetdevTx,
   RxTimestampOut,
@@ -70,7 +74,11 @@ export class SimTxQueue implements SimTxHwQueue {
   readonly kind: Uint8Array
   /** skb cookie, or the tx_timestamp UMEM address (-1 none) for AF_XDP */
   readonly token: Int32Array
+  /** frame address and DMA region of each slot (for the devtx completion hooks) */
+  readonly addr: Uint32Array
+  readonly region: Uint8Array
   readonly desc = new XdpDescOut()
+  readonly devtxCtx = new DevtxCtx()
   readonly priv: SimTxPriv
   readonly scratch = new RxTimestampOut()
 
@@ -80,10 +88,20 @@ export class SimTxQueue implements SimTxHwQueue {
     readonly compl: DescriptorRing,
     readonly perBatch: boolean,
     readonly tmoOps: XskTxMetadataOps<SimTxPriv>,
-    readonly regions: Uint8Array[]
+    readonly regions: Uint8Array[],
+    readonly hooks: DevtxHooks,
+    devtxOps: DevtxOps | undefined,
+    ifindex: number
   ) {
     this.kind = new Uint8Array(ring.size)
     this.token = new Int32Array(ring.size)
+    this.addr = new Uint32Array(ring.size)
+    this.region = new Uint8Array(ring.size)
+    this.devtxCtx.ops = devtxOps
+    this.devtxCtx.ifindex = ifindex
+    this.devtxCtx.queue = index
+    this.devtxCtx.desc = ring.view
+    this.devtxCtx.compl = compl.view
     this.priv = new SimTxPriv(ring.view, compl.view)
   }
 
@@ -95,9 +113,25 @@ export class SimTxQueue implements SimTxHwQueue {
     return (this.ring.producer - this.nextToClean) >>> 0
   }
 
+  /** Run a devtx hook at a call site (no-op without a program). */
+  private hook(fn: ((ctx: DevtxCtx) => void) | undefined, point: DevtxPoint, region: number, addr: number, len: number, descOff: number, complOff: number): void {
+    if (fn === undefined) return
+    const c = this.devtxCtx
+    c.point = point
+    c.mem = this.regions[region]!
+    c.data = addr
+    c.len = len
+    c.descOff = descOff
+    c.complOff = complOff
+    fn(c)
+  }
+
   private postDesc(region: number, addr: number, len: number, cmd: number): number {
     const r = this.ring
-    const d = (r.producer & r.mask) * SIM_TX_DESC_SIZE
+    const slot = r.producer & r.mask
+    this.addr[slot] = addr
+    this.region[slot] = region
+    const d = slot * SIM_TX_DESC_SIZE
     r.bytes.fill(0, d, d + SIM_TX_DESC_SIZE)
     r.view.setUint32(d + SimTxDesc.BUF_ADDR, addr, true)
     r.view.setUint16(d + SimTxDesc.LEN, len, true)
@@ -125,6 +159,7 @@ export class SimTxQueue implements SimTxHwQueue {
         xskTxMetadataRequest(umemView, out.meta, this.tmoOps, this.priv)
         compl = xskTxMetadataToCompl(umemView, out.meta)
       }
+      this.hook(this.hooks.submitXdp, DevtxPoint.SUBMIT_XDP, this.socketRegion, out.addr, out.len, d, 0)
       const slot = r.producer & r.mask
       this.kind[slot] = KIND_XSK
       this.token[slot] = compl
@@ -149,6 +184,7 @@ export class SimTxQueue implements SimTxHwQueue {
     this.priv.descOff = d
     if (skb.csumStart >= 0) simTmoRequestChecksum(skb.csumStart, skb.csumOffset, this.priv)
     if (skb.launchHi !== 0 || skb.launchLo !== 0) simTmoRequestLaunchTime(skb.launchHi, skb.launchLo, this.priv)
+    this.hook(this.hooks.submitSkb, DevtxPoint.SUBMIT_SKB, region, skb.data, skb.len, d, 0)
     const r = this.ring
     const slot = r.producer & r.mask
     this.kind[slot] = KIND_SKB
@@ -175,11 +211,22 @@ export class SimTxQueue implements SimTxHwQueue {
       for (;;) {
         const idx = this.nextToClean
         const slot = idx & r.mask
-        if (this.kind[slot] === KIND_XSK) {
+        const kind = this.kind[slot]!
+        const len = r.view.getUint16(slot * SIM_TX_DESC_SIZE + SimTxDesc.LEN, true)
+        this.hook(
+          kind === KIND_XSK ? this.hooks.completeXdp : this.hooks.completeSkb,
+          kind === KIND_XSK ? DevtxPoint.COMPLETE_XDP : DevtxPoint.COMPLETE_SKB,
+          this.region[slot]!,
+          this.addr[slot]!,
+          len,
+          slot * SIM_TX_DESC_SIZE,
+          e
+        )
+        if (kind === KIND_XSK) {
           const compl = this.token[slot]!
           if (compl >= 0) xskTxMetadataComplete(this.socket!.umem.area.view, compl, this.tmoOps, this.priv, this.scratch)
           xsk++
-        } else if (this.kind[slot] === KIND_SKB) {
+        } else if (kind === KIND_SKB) {
           skbDone(this.token[slot]!, tsHi, tsLo)
         }
         this.kind[slot] = 0

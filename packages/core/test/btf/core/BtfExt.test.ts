@@ -8,13 +8,15 @@
 import { readFileSync } from "node:fs"
 import { join } from "node:path"
 import { Result } from "effect"
-import { beforeAll, describe, expect, it } from "vitest"
+import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { BtfKind } from "../../../src/btf/BtfType.js"
 import { decodeBtf } from "../../../src/btf/BtfDecoder.js"
 import { stringTableOf } from "../../../src/btf/BtfObject.js"
 import { type BtfExt, BtfExtError, parseBtfExt } from "../../../src/btf/BtfExt.js"
 import { parseElf } from "../../../src/btf/ElfObject.js"
-import { buildOracle, runOracle, TESTDATA } from "./oracle.js"
+import { buildOracle, runOracle, TESTDATA, removeScratch } from "./oracle.js"
+
+afterAll(removeScratch)
 
 const read = (f: string): Uint8Array => new Uint8Array(readFileSync(join(TESTDATA, f)))
 
@@ -144,12 +146,32 @@ describe("parseBtfExt on bad bytes", () => {
     ["func_info past the end", blob({ func: { off: 0, len: 400 }, body: okFunc }), "beyond the end of the ELF section", "EINVAL"],
     ["no room for rec_size", blob({ func: { off: 0, len: 2 }, body: okFunc }), "record size not found", "EINVAL"],
     ["rec_size below the minimum", blob({ func: { off: 0, len: 20 }, body: [4, 1, 1, 0, 5] }), "invalid record size 4", "EINVAL"],
-    ["rec_size not a multiple of 4", blob({ func: { off: 0, len: 24 }, body: [10, 1, 1, 0, 5, 0] }), "invalid record size 10", "EINVAL"],
+    [
+      "rec_size not a multiple of 4",
+      blob({ func: { off: 0, len: 24 }, body: [10, 1, 1, 0, 5, 0] }),
+      "invalid record size 10",
+      "EINVAL"
+    ],
     ["rec_size only, no records", blob({ func: { off: 0, len: 4 }, body: okFunc }), "has no records", "EINVAL"],
     ["num_info 0", blob({ func: { off: 0, len: 12 }, body: [8, 1, 0] }), "incorrect num_records", "EINVAL"],
-    ["num_info past the subsection", blob({ func: { off: 0, len: 20 }, body: [8, 1, 2, 0, 5] }), "incorrect num_records", "EINVAL"],
-    ["num_info that overflows 32 bits", blob({ func: { off: 0, len: 20 }, body: [8, 1, 0x20000001, 0, 5] }), "incorrect num_records", "EINVAL"],
-    ["section header cut short", blob({ func: { off: 0, len: 24 }, body: [...okFunc, 1] }), "section header is not found", "EINVAL"],
+    [
+      "num_info past the subsection",
+      blob({ func: { off: 0, len: 20 }, body: [8, 1, 2, 0, 5] }),
+      "incorrect num_records",
+      "EINVAL"
+    ],
+    [
+      "num_info that overflows 32 bits",
+      blob({ func: { off: 0, len: 20 }, body: [8, 1, 0x20000001, 0, 5] }),
+      "incorrect num_records",
+      "EINVAL"
+    ],
+    [
+      "section header cut short",
+      blob({ func: { off: 0, len: 24 }, body: [...okFunc, 1] }),
+      "section header is not found",
+      "EINVAL"
+    ],
     [
       "core_relo rec_size below 16",
       blob({ core: { off: 0, len: 24 }, body: [12, 1, 1, 0, 5, 1] }),

@@ -6,16 +6,17 @@
  * bounds, non-composite accesses, kinds that do not fit the type, array accessors with bitfield
  * kinds, out-of-range / void / anonymous local types and invalid kinds.
  */
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs"
-import { tmpdir } from "node:os"
+import { readFileSync, writeFileSync } from "node:fs"
 import { join } from "node:path"
 import { Result } from "effect"
-import { beforeAll, describe, expect, it } from "vitest"
+import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import type { Btf } from "../../../src/btf/BtfType.js"
 import { decodeBtf } from "../../../src/btf/BtfDecoder.js"
 import { parseElf } from "../../../src/btf/ElfObject.js"
 import { loadErrnoOf, relocateObject } from "../../../src/btf/core/index.js"
-import { buildOracle, coreLogLines, runOracle, TESTDATA } from "./oracle.js"
+import { buildOracle, coreLogLines, runOracle, scratchDir, TESTDATA, removeScratch } from "./oracle.js"
+
+afterAll(removeScratch)
 
 const read = (f: string): Uint8Array => new Uint8Array(readFileSync(join(TESTDATA, f)))
 
@@ -92,7 +93,7 @@ const CASES: ReadonlyArray<[string, string, Mutation]> = [
   ["enumerator index out of range", "rx_types.o", { kind: "access", relo: 10, to: "9" }],
   ["enumerator 3", "rx_types.o", { kind: "access", relo: 10, to: "3" }],
   ["enumval_value from enumval_exists", "rx_types.o", { kind: "reloKind", relo: 10, to: 11 }],
-  ["type_size from enumval_exists (access string not \"0\")", "rx_types.o", { kind: "reloKind", relo: 10, to: 9 }],
+  ['type_size from enumval_exists (access string not "0")', "rx_types.o", { kind: "reloKind", relo: 10, to: 9 }],
   ["field kind on an enum", "rx_types.o", { kind: "reloKind", relo: 10, to: 0 }]
 ]
 const TARGETS = ["t_same.btf", "t_moved.btf", "t_missing.btf"]
@@ -103,7 +104,7 @@ describe("mutated objects: same CO-RE log and load result as libbpf", () => {
   const targets = new Map<string, Btf>()
   beforeAll(() => {
     oracle = buildOracle()
-    dir = mkdtempSync(join(tmpdir(), "devtx-coremut-"))
+    dir = scratchDir()
     for (const t of TARGETS) targets.set(t, Result.getOrThrow(decodeBtf(read(t))))
   })
   CASES.forEach(([name, obj, mutation], i) => {
@@ -114,7 +115,9 @@ describe("mutated objects: same CO-RE log and load result as libbpf", () => {
       for (const t of TARGETS) {
         const truth = runOracle(oracle, file, t)
         const ours: Array<string> = []
-        const r = relocateObject(bytes, targets.get(t)!, { log: (l) => ours.push(l) })
+        const r = relocateObject(bytes, targets.get(t)!, {
+          log: (l) => ours.push(l)
+        })
         expect(coreLogLines(ours), `${name} against ${t}`).toEqual(coreLogLines(truth.log))
         expect(Result.isSuccess(r) ? 0 : loadErrnoOf(r.failure), `${name} against ${t}`).toBe(truth.load)
       }

@@ -12,11 +12,13 @@
 import { existsSync, readFileSync } from "node:fs"
 import { join } from "node:path"
 import { Result } from "effect"
-import { beforeAll, describe, expect, it } from "vitest"
+import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import type { Btf } from "../../../src/btf/BtfType.js"
 import { decodeBtf } from "../../../src/btf/BtfDecoder.js"
 import { loadErrnoOf, relocateObject } from "../../../src/btf/core/index.js"
-import { buildOracle, coreLogLines, type OracleRun, runOracle, TESTDATA } from "./oracle.js"
+import { buildOracle, coreLogLines, type OracleRun, runOracle, TESTDATA, removeScratch } from "./oracle.js"
+
+afterAll(removeScratch)
 
 const read = (f: string): Uint8Array => new Uint8Array(readFileSync(join(TESTDATA, f)))
 
@@ -52,7 +54,10 @@ const CASES: Array<Case> = [
 const outcomes = (log: ReadonlyArray<string>): Map<string, string> => {
   const out = new Map<string, string>()
   for (const l of log) {
-    let m = /^prog '([^']+)': relo #(\d+): patched insn #\d+ \((?:ALU\/ALU64|LDIMM64|LDX\/ST\/STX)\) (?:imm64|imm|off) (\d+) -> (\d+)$/.exec(l)
+    let m =
+      /^prog '([^']+)': relo #(\d+): patched insn #\d+ \((?:ALU\/ALU64|LDIMM64|LDX\/ST\/STX)\) (?:imm64|imm|off) (\d+) -> (\d+)$/.exec(
+        l
+      )
     if (m !== null) {
       out.set(`${m[1]}#${m[2]}`, `${m[3]} -> ${m[4]}`)
       continue
@@ -82,7 +87,9 @@ describe("CO-RE relocator parity with libbpf 1.1.2 (corerelo oracle)", () => {
       expect(truthLog.length).toBeGreaterThan(0)
 
       const ours: Array<string> = []
-      const r = relocateObject(read(c.obj), decodeTarget(c.target, c.base), { log: (l) => ours.push(l) })
+      const r = relocateObject(read(c.obj), decodeTarget(c.target, c.base), {
+        log: (l) => ours.push(l)
+      })
       const oursLog = coreLogLines(ours)
 
       // line-for-line CO-RE log
@@ -122,7 +129,9 @@ describe.runIf(existsSync(VMLINUX))("CO-RE parity against the running kernel's B
     const truth = runOracle(oracle, "kprog.o", VMLINUX)
     const ours: Array<string> = []
     const vmlinux = Result.getOrThrow(decodeBtf(new Uint8Array(readFileSync(VMLINUX))))
-    const r = relocateObject(read("kprog.o"), vmlinux, { log: (l) => ours.push(l) })
+    const r = relocateObject(read("kprog.o"), vmlinux, {
+      log: (l) => ours.push(l)
+    })
     expect(coreLogLines(ours)).toEqual(coreLogLines(truth.log))
     expect(Result.isSuccess(r) ? 0 : loadErrnoOf(r.failure)).toBe(truth.load)
     expect(Result.getOrThrow(r).programs[0]!.insns).toEqual(truth.programs.get("kprog")!.insns)

@@ -13,7 +13,7 @@ import { execFileSync } from "node:child_process"
 import { readFileSync } from "node:fs"
 import { join } from "node:path"
 import { Result } from "effect"
-import { beforeAll, describe, expect, it } from "vitest"
+import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { BtfBuilder } from "../../../src/btf/BtfBuilder.js"
 import type { Btf } from "../../../src/btf/BtfType.js"
 import { BtfIntEncoding } from "../../../src/btf/BtfType.js"
@@ -29,15 +29,27 @@ import {
   relocateAll,
   relocateObject
 } from "../../../src/btf/core/index.js"
-import { buildOracle, coreLogLines, runOracle, TESTDATA } from "./oracle.js"
+import { buildOracle, coreLogLines, runOracle, TESTDATA, removeScratch } from "./oracle.js"
+
+afterAll(removeScratch)
 
 const read = (f: string): Uint8Array => new Uint8Array(readFileSync(join(TESTDATA, f)))
 const decode = (f: string, base?: Btf): Btf => Result.getOrThrow(decodeBtf(read(f), base === undefined ? {} : { base }))
 
 /** bits_offset / bitfield_size of the local struct's members, from bpftool (independent BTF reader) */
 const bpftoolMembers = (obj: string, struct: string): Array<{ name: string; bits_offset: number; bitfield_size?: number }> => {
-  const json = JSON.parse(execFileSync("bpftool", ["-j", "btf", "dump", "file", join(TESTDATA, obj), "format", "raw"], { encoding: "utf8" })) as {
-    types: Array<{ kind: string; name: string; members?: Array<{ name: string; bits_offset: number; bitfield_size?: number }> }>
+  const json = JSON.parse(
+    execFileSync("bpftool", ["-j", "btf", "dump", "file", join(TESTDATA, obj), "format", "raw"], { encoding: "utf8" })
+  ) as {
+    types: Array<{
+      kind: string
+      name: string
+      members?: Array<{
+        name: string
+        bits_offset: number
+        bitfield_size?: number
+      }>
+    }>
   }
   return json.types.find((t) => t.kind === "STRUCT" && t.name === struct)!.members!
 }
@@ -51,7 +63,11 @@ describe("bitfield shifts agree with clang's BPF backend, both byte orders", () 
       const elf = Result.getOrThrow(parseElf(read(obj)))
       const btf = Result.getOrThrow(decodeBtf(elf.sectionByName(".BTF")!.data))
       const strings = stringTableOf(btf)!
-      const ext = Result.getOrThrow(parseBtfExt(elf.sectionByName(".BTF.ext")!.data, { strings: (o) => strings.at(o) }))
+      const ext = Result.getOrThrow(
+        parseBtfExt(elf.sectionByName(".BTF.ext")!.data, {
+          strings: (o) => strings.at(o)
+        })
+      )
       const progs = Result.getOrThrow(bpfProgramsOf(elf))
       const members = bpftoolMembers(obj, "mynic_rx_desc")
       let checked = 0
@@ -112,7 +128,12 @@ describe("against the oracle", () => {
     const base = decode("base.btf")
     const split = decode("drv_split.btf", base)
     const ours: Array<string> = []
-    Result.getOrThrow(relocateObject(read("prune.o"), split, { scope: "baseThenSplit", log: (l) => ours.push(l) }))
+    Result.getOrThrow(
+      relocateObject(read("prune.o"), split, {
+        scope: "baseThenSplit",
+        log: (l) => ours.push(l)
+      })
+    )
     expect(coreLogLines(ours)).toEqual(coreLogLines(runOracle(oracle, "prune.o", "base.btf").log))
   })
 
@@ -121,7 +142,11 @@ describe("against the oracle", () => {
     const split = decode("drv_split.btf", base)
     const ours: Array<string> = []
     Result.getOrThrow(
-      relocateObject(read("rx_fields.o"), split, { scope: "baseThenSplit", moduleName: "mynic", log: (l) => ours.push(l) })
+      relocateObject(read("rx_fields.o"), split, {
+        scope: "baseThenSplit",
+        moduleName: "mynic",
+        log: (l) => ours.push(l)
+      })
     )
     const truth = coreLogLines(runOracle(oracle, "rx_fields.o", "drv_split.btf", "base.btf").log)
     expect(truth.some((l) => l.endsWith("in [vmlinux]"))).toBe(true)
@@ -155,17 +180,72 @@ describe("against the oracle", () => {
     ])
     const local = Result.getOrThrow(b.build()).btf
     const relos: Array<CoreRelocation> = [
-      { insnOff: 0, typeId: desc, accessStr: "0:0", kind: CoreReloKind.FieldByteOffset },
-      { insnOff: 8, typeId: desc, accessStr: "0:1", kind: CoreReloKind.FieldByteOffset },
-      { insnOff: 16, typeId: desc, accessStr: "0:2", kind: CoreReloKind.FieldByteSize },
-      { insnOff: 24, typeId: desc, accessStr: "0:3", kind: CoreReloKind.FieldByteOffset },
-      { insnOff: 32, typeId: desc, accessStr: "0:3", kind: CoreReloKind.FieldByteSize },
-      { insnOff: 40, typeId: desc, accessStr: "0:3", kind: CoreReloKind.FieldLshiftU64 },
-      { insnOff: 48, typeId: desc, accessStr: "0:3", kind: CoreReloKind.FieldRshiftU64 },
-      { insnOff: 56, typeId: desc, accessStr: "0:4:0", kind: CoreReloKind.FieldByteOffset },
-      { insnOff: 64, typeId: desc, accessStr: "0:4:2", kind: CoreReloKind.FieldSigned },
-      { insnOff: 72, typeId: desc, accessStr: "0:5", kind: CoreReloKind.FieldExists },
-      { insnOff: 80, typeId: hashKind, accessStr: "1", kind: CoreReloKind.EnumvalValue }
+      {
+        insnOff: 0,
+        typeId: desc,
+        accessStr: "0:0",
+        kind: CoreReloKind.FieldByteOffset
+      },
+      {
+        insnOff: 8,
+        typeId: desc,
+        accessStr: "0:1",
+        kind: CoreReloKind.FieldByteOffset
+      },
+      {
+        insnOff: 16,
+        typeId: desc,
+        accessStr: "0:2",
+        kind: CoreReloKind.FieldByteSize
+      },
+      {
+        insnOff: 24,
+        typeId: desc,
+        accessStr: "0:3",
+        kind: CoreReloKind.FieldByteOffset
+      },
+      {
+        insnOff: 32,
+        typeId: desc,
+        accessStr: "0:3",
+        kind: CoreReloKind.FieldByteSize
+      },
+      {
+        insnOff: 40,
+        typeId: desc,
+        accessStr: "0:3",
+        kind: CoreReloKind.FieldLshiftU64
+      },
+      {
+        insnOff: 48,
+        typeId: desc,
+        accessStr: "0:3",
+        kind: CoreReloKind.FieldRshiftU64
+      },
+      {
+        insnOff: 56,
+        typeId: desc,
+        accessStr: "0:4:0",
+        kind: CoreReloKind.FieldByteOffset
+      },
+      {
+        insnOff: 64,
+        typeId: desc,
+        accessStr: "0:4:2",
+        kind: CoreReloKind.FieldSigned
+      },
+      {
+        insnOff: 72,
+        typeId: desc,
+        accessStr: "0:5",
+        kind: CoreReloKind.FieldExists
+      },
+      {
+        insnOff: 80,
+        typeId: hashKind,
+        accessStr: "1",
+        kind: CoreReloKind.EnumvalValue
+      }
     ]
     for (const [target, base] of [
       ["t_moved.btf", undefined],

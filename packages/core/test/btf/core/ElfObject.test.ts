@@ -4,13 +4,14 @@
  * the section bytes llvm-objcopy extracts; and bad bytes -> typed ElfError, never a throw.
  */
 import { execFileSync } from "node:child_process"
-import { mkdtempSync, readFileSync } from "node:fs"
-import { tmpdir } from "node:os"
+import { mkdirSync, readFileSync } from "node:fs"
 import { join } from "node:path"
 import { Result } from "effect"
-import { describe, expect, it } from "vitest"
+import { afterAll, describe, expect, it } from "vitest"
 import { bpfProgramsOf, ElfError, encodeInsns, parseElf } from "../../../src/btf/ElfObject.js"
-import { TESTDATA } from "./oracle.js"
+import { scratchDir, TESTDATA, removeScratch } from "./oracle.js"
+
+afterAll(removeScratch)
 
 const OBJECTS = ["rx_fields.o", "rx_fields.bpfeb.o", "rx_types.o", "prune.o", "tm.o", "enum64.o", "enum_signed.o"]
 const read = (f: string): Uint8Array => new Uint8Array(readFileSync(join(TESTDATA, f)))
@@ -45,7 +46,12 @@ describe("parseElf matches llvm-readelf", () => {
   for (const f of OBJECTS) {
     it(f, () => {
       const elf = Result.getOrThrow(parseElf(read(f)))
-      const header = readelf(f, "-h") as { ElfHeader: { Ident: { DataEncoding: { RawValue: number } }; Machine: { RawValue: number } } }
+      const header = readelf(f, "-h") as {
+        ElfHeader: {
+          Ident: { DataEncoding: { RawValue: number } }
+          Machine: { RawValue: number }
+        }
+      }
       expect(elf.littleEndian).toBe(header.ElfHeader.Ident.DataEncoding.RawValue === 1)
       expect(elf.machine).toBe(header.ElfHeader.Machine.RawValue)
 
@@ -103,7 +109,8 @@ describe("bpfProgramsOf", () => {
         (s) => s.Type.RawValue === 2
       )
       expect(progs.map((p) => p.name).sort()).toEqual(funcs.map((s) => s.Name.Value).sort())
-      const dir = mkdtempSync(join(tmpdir(), "devtx-elf-"))
+      const dir = join(scratchDir(), `elf-${f}`)
+      mkdirSync(dir, { recursive: true })
       for (const sec of new Set(progs.map((p) => p.sectionName))) {
         const out = join(dir, `${sec}.bin`)
         execFileSync("llvm-objcopy", [`--dump-section=${sec}=${out}`, join(TESTDATA, f), join(dir, "scratch.o")])

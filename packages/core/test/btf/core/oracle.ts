@@ -5,7 +5,7 @@
  * instructions are the independent truth the parity tests compare against.
  */
 import { execFileSync, spawnSync } from "node:child_process"
-import { mkdtempSync } from "node:fs"
+import { mkdtempSync, rmSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join, resolve } from "node:path"
 import { fileURLToPath } from "node:url"
@@ -28,12 +28,29 @@ export interface OracleRun {
   readonly programs: ReadonlyMap<string, { readonly section: string; readonly insns: ReadonlyArray<OracleInsn> }>
 }
 
-/** gcc -O2 corerelo.c -o <tmp>/corerelo -lbpf -ldl; returns the binary's path */
+let scratch: string | undefined
+/** A temporary directory for this test file (the oracle binary, mutated objects); see removeScratch. */
+export const scratchDir = (): string => {
+  if (scratch === undefined) scratch = mkdtempSync(join(tmpdir(), "devtx-core-"))
+  return scratch
+}
+
+/** Removes the scratch directory (call from afterAll in every test file that uses it). */
+export const removeScratch = (): void => {
+  if (scratch !== undefined) rmSync(scratch, { recursive: true, force: true })
+  scratch = undefined
+  oracleBin = undefined
+}
+
+let oracleBin: string | undefined
+/** gcc -O2 corerelo.c -o <scratch>/corerelo -lbpf -ldl (once per test process); the binary's path */
 export const buildOracle = (): string => {
-  const dir = mkdtempSync(join(tmpdir(), "devtx-corerelo-"))
-  const bin = join(dir, "corerelo")
-  execFileSync("gcc", ["-O2", "-Wall", join(TESTDATA, "corerelo.c"), "-o", bin, "-lbpf", "-ldl"], { stdio: "pipe" })
-  return bin
+  if (oracleBin === undefined) {
+    const bin = join(scratchDir(), "corerelo")
+    execFileSync("gcc", ["-O2", "-Wall", join(TESTDATA, "corerelo.c"), "-o", bin, "-lbpf", "-ldl"], { stdio: "pipe" })
+    oracleBin = bin
+  }
+  return oracleBin
 }
 
 export const runOracle = (bin: string, obj: string, target: string, base?: string): OracleRun => {
@@ -64,7 +81,13 @@ export const runOracle = (bin: string, obj: string, target: string, base?: strin
     }
     m = /^\d+: code=0x([0-9a-f]+) dst=r(\d+) src=r(\d+) off=(-?\d+) imm=(-?\d+)$/.exec(line)
     if (m !== null && current !== undefined) {
-      current.push({ code: Number.parseInt(m[1]!, 16), dst: Number(m[2]), src: Number(m[3]), off: Number(m[4]), imm: Number(m[5]) })
+      current.push({
+        code: Number.parseInt(m[1]!, 16),
+        dst: Number(m[2]),
+        src: Number(m[3]),
+        off: Number(m[4]),
+        imm: Number(m[5])
+      })
     }
   }
   return { load, log, programs }
