@@ -87,7 +87,11 @@ export const createSimDevice = (config: SimConfig, options: DeviceOptions): SimN
   for (let q = 0; q < config.rxQueues; q++) {
     const ring = makeDescriptorRing(config.ringSize, SIM_RX_DESC_SIZE)
     if (ring instanceof RangeError) throw ring // unreachable: the schema admits powers of two only
-    queues.push(new SimRxQueue(q, ring, area, q * config.ringSize, options.ifindex, ops))
+    queues.push(
+      new SimRxQueue(q, ring, area, q * config.ringSize, options.ifindex, ops, (mem, frame) =>
+        txQueues[q % txQueues.length]!.xdpXmitFrame(mem, frame)
+      )
+    )
   }
   const phc = new SimPhc()
   phc.setFromDecimal(config.phcStartNs)
@@ -184,6 +188,9 @@ export const createSimDevice = (config: SimConfig, options: DeviceOptions): SimN
     },
     devtxOps,
     devtx,
+    xdpXmit(mem, frame) {
+      return txQueues[0]!.xdpXmitFrame(mem, frame)
+    },
     txInFlight(queue) {
       return txQueues[queue]!.inFlight()
     },

@@ -78,6 +78,11 @@ export interface NetDevice {
   napiPollTx(queue: number, budget: number): number
   /** TX descriptors the driver has posted that are not completed yet */
   txInFlight(queue: number): number
+  /**
+   * ndo_xdp_xmit for one xdp_frame written at `frame` in `mem` (its hard start): 1 if the device
+   * took it onto a TX ring, 0 if not (ring full, or no TX half).
+   */
+  xdpXmit(mem: Uint8Array, frame: number): number
   /** the driver's devtx kfunc implementations (undefined: every devtx kfunc is -EOPNOTSUPP) */
   readonly devtxOps: DevtxOps | undefined
   /** programs attached at the four devtx hook points; the driver calls them at its call sites */

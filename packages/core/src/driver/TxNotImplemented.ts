@@ -20,6 +20,7 @@ export type NetDeviceTx = Pick<
   | "napiPollTx"
   | "txInFlight"
   | "devtxOps"
+  | "xdpXmit"
   | "devtx"
 >
 
@@ -37,5 +38,6 @@ export const txNotImplemented = (): NetDeviceTx => ({
   napiPollTx: () => 0,
   txInFlight: () => 0,
   devtxOps: undefined,
+  xdpXmit: () => 0,
   devtx: new DevtxHooks()
 })

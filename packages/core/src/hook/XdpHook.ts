@@ -24,9 +24,10 @@ export const runXdp = (prog: XdpProgramFn, ctx: XdpBuff): number => {
 
 /**
  * Account a verdict. Returns 0 when the driver should carry it out (DROP: recycle, PASS: build
- * the skb), or -EOPNOTSUPP for XDP_TX / XDP_REDIRECT, which the driver then drops and recycles.
+ * the skb, TX / REDIRECT when `txCapable`), or -EOPNOTSUPP for XDP_TX / XDP_REDIRECT on a driver
+ * without a TX half, which then drops and recycles the frame.
  */
-export const accountXdpVerdict = (stats: RxStats, act: number): number => {
+export const accountXdpVerdict = (stats: RxStats, act: number, txCapable = false): number => {
   switch (act) {
     case XdpAction.PASS:
       stats.xdpPass++
@@ -36,10 +37,12 @@ export const accountXdpVerdict = (stats: RxStats, act: number): number => {
       return 0
     case XdpAction.TX:
       stats.xdpTx++
+      if (txCapable) return 0
       stats.xdpUnsupported++
       return -Errno.EOPNOTSUPP
     case XdpAction.REDIRECT:
       stats.xdpRedirect++
+      if (txCapable) return 0
       stats.xdpUnsupported++
       return -Errno.EOPNOTSUPP
     default:
@@ -49,4 +52,4 @@ export const accountXdpVerdict = (stats: RxStats, act: number): number => {
 }
 
 export const xdpVerdictUnsupportedReason =
-  "XDP_TX and XDP_REDIRECT are not implemented yet: the TX path (AF_XDP, devtx submit/complete, xdp_frame conversion) lands with issue 4; the frame was dropped and recycled"
+  "XDP_TX and XDP_REDIRECT need the driver's TX half, which this driver has not built yet; the frame was dropped and recycled"

@@ -20,8 +20,11 @@ export const Errno = {
   ERANGE: 34,
   /** errno.h */
   ENODATA: 61,
+  EOVERFLOW: 75,
   EOPNOTSUPP: 95,
   ENOBUFS: 105,
+  /** libbpf's internal "poison this instruction" signal in the CO-RE pass (bpf_core_calc_relo_insn) */
+  EUCLEAN: 117,
   /** include/linux/errno.h: kernel-internal, returned by bpf_xdp_adjust_meta when the driver has no data_meta support */
   ENOTSUPP: 524
 } as const

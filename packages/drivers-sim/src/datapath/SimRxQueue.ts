@@ -3,9 +3,12 @@
  * (write-back overwrites the address, so the driver remembers it, as Intel drivers' rx_buf[]
  * does) + the reusable context. NAPI poll, the XDP hook call and the skb path live here.
  *
+ * Verdicts: PASS builds the skb; TX converts to an xdp_frame and hands it to the paired TX queue;
+ * REDIRECT calls core's xdpDoRedirect; failures are counted (xdpTxErrors, xdpRedirectErrors).
  * Buffer lifecycle: every ring slot always owns one frame of the FrameArea; after a packet is
- * dropped, aborted, unsupported or passed (the stack copies synchronously), the same frame is
- * re-posted at the producer index. Nothing is allocated per packet.
+ * dropped, aborted, passed (the stack copies synchronously), transmitted or redirected (both copy
+ * the frame out), the same frame is re-posted at the producer index. Nothing is allocated per
+ * packet.
  */
 import {
   accountXdpVerdict,
@@ -16,6 +19,9 @@ import {
   runXdp,
   SkbRecord,
   XdpAction,
+  xdpConvertBuffToFrame,
+  xdpDoRedirect,
+  XdpMemType,
   type XdpMetadataOps,
   xdpGetMetalen,
   xdpPrepareBuff,
@@ -38,7 +44,9 @@ export class SimRxQueue {
     readonly area: FrameArea,
     firstFrame: number,
     ifindex: number,
-    ops: XdpMetadataOps
+    ops: XdpMetadataOps,
+    /** XDP_TX onto this queue's paired TX queue: 1 taken, 0 not */
+    readonly xdpTx: (mem: Uint8Array, frame: number) => number
   ) {
     this.ctx = new SimXdpBuff(area, { ifindex, queueIndex: index, dev: { xdpMetadataOps: ops } })
     this.ctx.desc = ring.view
@@ -85,9 +93,15 @@ export class SimRxQueue {
       let act: number = XdpAction.PASS
       if (prog !== undefined) {
         act = runXdp(prog.run, ctx)
-        if (accountXdpVerdict(stats, act) !== 0) act = XdpAction.DROP
+        if (accountXdpVerdict(stats, act, true) !== 0) act = XdpAction.DROP
       }
       if (act === XdpAction.PASS) this.buildSkb(dev, off, st)
+      else if (act === XdpAction.TX) {
+        const f = xdpConvertBuffToFrame(ctx, XdpMemType.PAGE_POOL)
+        if (f < 0 || this.xdpTx(ctx.area.bytes, f) === 0) stats.xdpTxErrors++
+      } else if (act === XdpAction.REDIRECT) {
+        if (xdpDoRedirect(ctx) < 0) stats.xdpRedirectErrors++
+      }
       ring.consumer = (ring.consumer + 1) >>> 0
       this.post(frameStart)
       done++

@@ -15,6 +15,9 @@ import {
   type DevtxOps,
   DevtxPoint,
   type DescriptorRing,
+  type FrameArea,
+  makeFrameArea,
+  XdpFrameView,
   NetdevTx,
   RxTimestampOut,
   type TxSkb,
@@ -62,6 +65,7 @@ export const simTmoFillTimestamp = (p: SimTxPriv, out: RxTimestampOut): void => 
 
 const KIND_XSK = 1
 const KIND_SKB = 2
+const KIND_XDP_FRAME = 3
 
 export class SimTxQueue implements SimTxHwQueue {
   hwHead = 0
@@ -79,6 +83,12 @@ export class SimTxQueue implements SimTxHwQueue {
   readonly region: Uint8Array
   readonly desc = new XdpDescOut()
   readonly devtxCtx = new DevtxCtx()
+  /** bounce frames for xdp_frames (XDP_TX, ndo_xdp_xmit): one per ring slot, so posting never runs out */
+  readonly bounce: FrameArea
+  readonly bounceRegion: number
+  readonly bounceFree: Uint32Array
+  bounceTop = 0
+  private readonly fv = new XdpFrameView()
   readonly priv: SimTxPriv
   readonly scratch = new RxTimestampOut()
 
@@ -102,6 +112,10 @@ export class SimTxQueue implements SimTxHwQueue {
     this.devtxCtx.queue = index
     this.devtxCtx.desc = ring.view
     this.devtxCtx.compl = compl.view
+    this.bounce = makeFrameArea({ frameCount: ring.size, frameSize: 4096 })
+    this.bounceRegion = regions.push(this.bounce.bytes) - 1
+    this.bounceFree = new Uint32Array(ring.size)
+    for (let i = 0; i < ring.size; i++) this.bounceFree[this.bounceTop++] = i * 4096
     this.priv = new SimTxPriv(ring.view, compl.view)
   }
 
@@ -173,6 +187,26 @@ export class SimTxQueue implements SimTxHwQueue {
     return n
   }
 
+  /**
+   * Transmit one xdp_frame (XDP_TX or ndo_xdp_xmit): copy its bytes into a bounce frame (the model
+   * does not keep the RX page in flight), post it; 1 taken, 0 ring full or frame too big.
+   */
+  xdpXmitFrame(mem: Uint8Array, frame: number): number {
+    if (this.free() === 0 || this.bounceTop === 0) return 0
+    const f = this.fv.read(new DataView(mem.buffer, mem.byteOffset, mem.byteLength), frame)
+    if (f.len > 4096 - 256) return 0
+    const b = this.bounceFree[--this.bounceTop]!
+    this.bounce.bytes.set(mem.subarray(f.data, f.data + f.len), b + 256)
+    const d = this.postDesc(this.bounceRegion, b + 256, f.len, SimTxCmd.EOP | SimTxCmd.RS)
+    this.hook(this.hooks.submitXdp, DevtxPoint.SUBMIT_XDP, this.bounceRegion, b + 256, f.len, d, 0)
+    const r = this.ring
+    const slot = r.producer & r.mask
+    this.kind[slot] = KIND_XDP_FRAME
+    this.token[slot] = b
+    r.producer = (r.producer + 1) >>> 0
+    return 1
+  }
+
   /** ndo_start_xmit: one skb, its own doorbell (no xmit_more). */
   xmitSkb(skb: TxSkb): number {
     if (this.free() === 0) return NetdevTx.BUSY
@@ -214,8 +248,8 @@ export class SimTxQueue implements SimTxHwQueue {
         const kind = this.kind[slot]!
         const len = r.view.getUint16(slot * SIM_TX_DESC_SIZE + SimTxDesc.LEN, true)
         this.hook(
-          kind === KIND_XSK ? this.hooks.completeXdp : this.hooks.completeSkb,
-          kind === KIND_XSK ? DevtxPoint.COMPLETE_XDP : DevtxPoint.COMPLETE_SKB,
+          kind === KIND_SKB ? this.hooks.completeSkb : this.hooks.completeXdp,
+          kind === KIND_SKB ? DevtxPoint.COMPLETE_SKB : DevtxPoint.COMPLETE_XDP,
           this.region[slot]!,
           this.addr[slot]!,
           len,
@@ -228,6 +262,8 @@ export class SimTxQueue implements SimTxHwQueue {
           xsk++
         } else if (kind === KIND_SKB) {
           skbDone(this.token[slot]!, tsHi, tsLo)
+        } else if (kind === KIND_XDP_FRAME) {
+          this.bounceFree[this.bounceTop++] = this.token[slot]!
         }
         this.kind[slot] = 0
         this.nextToClean = (idx + 1) >>> 0

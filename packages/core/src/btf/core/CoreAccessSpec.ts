@@ -29,7 +29,7 @@ import {
   typeAt,
   vlenOf
 } from "./CoreBtfView.js"
-import { Errno } from "./CoreErrno.js"
+import { Errno } from "../../kernel/Errno.js"
 import { coreReloKindStr, isEnumvalBased, isFieldBased, isTypeBased } from "./CoreRelocKind.js"
 
 /** BPF_CORE_SPEC_MAX_LEN, libbpf src/relo_core.h */

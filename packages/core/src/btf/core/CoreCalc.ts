@@ -21,7 +21,7 @@
 import { BtfIntEncoding, BtfKind } from "../BtfType.js"
 import type { CoreSpec } from "./CoreAccessSpec.js"
 import { isAnyEnum, isComposite, memberBitfieldSize, resolveSize, skipModsAndTypedefs, typeAt } from "./CoreBtfView.js"
-import { Errno } from "./CoreErrno.js"
+import { Errno } from "../../kernel/Errno.js"
 import { CoreReloKind, coreReloKindStr, isEnumvalBased, isFieldBased, isTypeBased } from "./CoreRelocKind.js"
 
 /** struct bpf_core_relo_res, libbpf src/relo_core.h */

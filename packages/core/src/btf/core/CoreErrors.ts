@@ -8,7 +8,8 @@
  * the verifier rejects the program only if the poisoned instruction is reachable.
  */
 import { Data } from "effect"
-import type { ErrnoName } from "./CoreErrno.js"
+import type { ErrnoName } from "../../kernel/Errno.js"
+
 import { coreReloKindStr } from "./CoreRelocKind.js"
 
 export interface CoreReloIdentity {

@@ -14,7 +14,7 @@
  */
 import type { BpfInsn } from "../ElfObject.js"
 import type { CoreReloRes } from "./CoreCalc.js"
-import { Errno } from "./CoreErrno.js"
+import { Errno } from "../../kernel/Errno.js"
 
 /** BPF_CLASS values, include/uapi/linux/bpf_common.h */
 const BPF_LD = 0x00

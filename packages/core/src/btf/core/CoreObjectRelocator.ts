@@ -24,7 +24,7 @@ import { stringTableOf } from "../BtfObject.js"
 import { type BtfExt, type BtfExtError, parseBtfExt } from "../BtfExt.js"
 import { BPF_INSN_SIZE, type BpfInsn, type BpfProgramImage, bpfProgramsOf, type ElfError, parseElf } from "../ElfObject.js"
 import type { CandidateScope } from "./CoreCandidates.js"
-import { Errno, errnoName } from "./CoreErrno.js"
+import { Errno, type ErrnoName, errnoName } from "../../kernel/Errno.js"
 import { CorePatchError, type CoreRelocationError } from "./CoreErrors.js"
 import { patchInsn } from "./CoreInsnPatch.js"
 import { type CoreRelocation, CoreRelocator, type CoreReloResult } from "./CoreRelocator.js"
@@ -173,7 +173,7 @@ export const relocateObject = (
             accessStr: rec.accessStr,
             kind: rec.kind,
             insnIndex,
-            errno: errnoName(-perr),
+            errno: errnoName(-perr) as ErrnoName,
             reason: `failed to patch insn #${insnIndex}`
           })
         )

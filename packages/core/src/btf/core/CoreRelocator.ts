@@ -24,7 +24,7 @@ import { type CoreSpec, emptySpec, formatCoreSpec, parseCoreSpec } from "./CoreA
 import { btfKindStr, nameOf, typeAt } from "./CoreBtfView.js"
 import { type CoreReloRes, calcRelo, emptyRes } from "./CoreCalc.js"
 import { CandidateCache, type CandidateScope, findCandidates } from "./CoreCandidates.js"
-import { Errno, errnoName } from "./CoreErrno.js"
+import { Errno, type ErrnoName, errnoName } from "../../kernel/Errno.js"
 import {
   CoreAmbiguityError,
   CoreCalcError,
@@ -190,7 +190,7 @@ export class CoreRelocator {
         const line = `${pfx} error matching candidate #${i} ${candStr}: ${err}`
         this.log(line)
         return Result.fail(
-          new CoreMatchError({ ...id, candidateId: cand.id, errno: errnoName(-err), reason: line.slice(pfx.length + 1) })
+          new CoreMatchError({ ...id, candidateId: cand.id, errno: errnoName(-err) as ErrnoName, reason: line.slice(pfx.length + 1) })
         )
       }
       this.log(`${pfx} ${err === 0 ? "non-matching" : "matching"} candidate #${i} ${candStr}`)
@@ -200,7 +200,7 @@ export class CoreRelocator {
       const candRes = emptyRes()
       const cerr = calcRelo(calcCtx, reloIndex, localSpec, candSpec, candRes)
       if (cerr !== 0) {
-        return Result.fail(new CoreCalcError({ ...id, errno: errnoName(-cerr), reason: calcReason(-cerr) }))
+        return Result.fail(new CoreCalcError({ ...id, errno: errnoName(-cerr) as ErrnoName, reason: calcReason(-cerr) }))
       }
       if (targRes === undefined || targSpec === undefined) {
         targRes = candRes
@@ -233,7 +233,7 @@ export class CoreRelocator {
       res = emptyRes()
       const cerr = calcRelo(calcCtx, reloIndex, localSpec, undefined, res)
       if (cerr !== 0) {
-        return Result.fail(new CoreCalcError({ ...id, errno: errnoName(-cerr), reason: calcReason(-cerr) }))
+        return Result.fail(new CoreCalcError({ ...id, errno: errnoName(-cerr) as ErrnoName, reason: calcReason(-cerr) }))
       }
     } else {
       res = targRes

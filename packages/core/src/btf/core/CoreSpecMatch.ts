@@ -13,7 +13,7 @@ import { BtfKind } from "../BtfType.js"
 import { BPF_CORE_SPEC_MAX_LEN, type CoreSpec, isFlexArr, u32Add, u32BitsOf } from "./CoreAccessSpec.js"
 import { essentialNameLen } from "./CoreCandidates.js"
 import { isAnyEnum, isComposite, memberBitOffset, resolveSize, skipModsAndTypedefs, typeAt } from "./CoreBtfView.js"
-import { Errno } from "./CoreErrno.js"
+import { Errno } from "../../kernel/Errno.js"
 import { CoreReloKind, isEnumvalBased, isFieldBased, isTypeBased } from "./CoreRelocKind.js"
 import { fieldsAreCompat, typesAreCompat, typesMatch } from "./TypeCompat.js"
 

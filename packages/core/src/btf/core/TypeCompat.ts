@@ -12,7 +12,7 @@ import type { Btf, TypeId } from "../BtfType.js"
 import { BtfIntEncoding, BtfKind } from "../BtfType.js"
 import { essentialNameLen } from "./CoreCandidates.js"
 import { type CoreType, intOffset, isAnyEnum, isComposite, kindCoreCompat, nameOf, skipModsAndTypedefs, typeAt } from "./CoreBtfView.js"
-import { Errno } from "./CoreErrno.js"
+import { Errno } from "../../kernel/Errno.js"
 
 /** the recursion budget libbpf passes: bpf_core_types_are_compat / bpf_core_types_match use 32 */
 const LEVEL = 32

@@ -7,7 +7,6 @@
  * - relocateObject: the whole libbpf CO-RE pass over a clang-built BPF ELF object.
  */
 export { CoreReloKind, coreReloKindStr, isEnumvalBased, isFieldBased, isTypeBased } from "./CoreRelocKind.js"
-export { Errno, type ErrnoName } from "./CoreErrno.js"
 export {
   CoreAmbiguityError,
   CoreCalcError,
