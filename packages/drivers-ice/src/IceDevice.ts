@@ -166,7 +166,7 @@ export const createIceDevice = (config: IceConfig, options: DeviceOptions): IceN
       const r = hardware.receive(frame, offset, len)
       if (r === -Errno.EINVAL) rxStats.rxDroppedByMac++
       else if (r === -Errno.ENOBUFS) rxStats.rxMissed++
-      return r < 0 ? r : 0
+      return Math.min(r, 0)
     },
     napiPoll(queue, budget) {
       if (intervalNs > 0 && u64DiffNs(phc.hi, phc.lo, ptpState.lastHi, ptpState.lastLo) >= intervalNs) ptpWork()

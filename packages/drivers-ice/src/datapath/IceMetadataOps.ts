@@ -134,7 +134,10 @@ const none = (out: RxChecksumOut): void => {
 export const iceGetRxCsum = (d: DataView, off: number, pkt: IcePktCtx, countErrors: boolean, out: RxChecksumOut): void => {
   const pt = libieRxPtParse(iceGetPtype(d, off))
   const inner = ptInnerProt(pt)
-  if (!(pkt.rxcsum && inner !== LibethInner.NONE)) return none(out)
+  if (!(pkt.rxcsum && inner !== LibethInner.NONE)) {
+    none(out)
+    return
+  }
   const s0 = d.getUint16(off + IceRxDesc.STATUS_ERROR0, true)
   const s1 = d.getUint16(off + IceRxDesc.STATUS_ERROR1, true)
   if (
@@ -147,12 +150,16 @@ export const iceGetRxCsum = (d: DataView, off: number, pkt: IcePktCtx, countErro
     out.cksumLevel = 0
     return
   }
-  if ((s0 & IceStatus0.L3L4P) === 0) return none(out)
+  if ((s0 & IceStatus0.L3L4P) === 0) {
+    none(out)
+    return
+  }
   const ipv4 = ptOuterIp(pt) === LibethOuterIp.IPV4
   const ipv6 = ptOuterIp(pt) === LibethOuterIp.IPV6
   if (ipv4 && (s0 & IceStatus0.XSUM_EIPE) !== 0) {
     if (countErrors) pkt.hwRxEipeError++
-    return none(out)
+    none(out)
+    return
   }
   if (
     (ipv4 && (s0 & IceStatus0.XSUM_IPE) !== 0) ||
@@ -161,7 +168,8 @@ export const iceGetRxCsum = (d: DataView, off: number, pkt: IcePktCtx, countErro
     ((s1 & IceStatus1.NAT) !== 0 && (s0 & IceStatus0.XSUM_EUDPE) !== 0)
   ) {
     if (countErrors) pkt.hwCsumRxError++
-    return none(out)
+    none(out)
+    return
   }
   out.ipSummed = XdpChecksum.UNNECESSARY
   out.cksum = 0

@@ -5,12 +5,15 @@
  * hint_valid, take xdp_timestamp from CLOCK_TAI, call the four RX kfuncs and store each value
  * with its hint_valid bit — or its negative errno in the matching *_err member.
  *
- * The selftest then redirects into an AF_XDP socket; until AF_XDP lands (issue 4) devtx returns
- * XDP_PASS and the host reads the record from the skb's metadata area, as a TC program would.
+ * With an XSKMAP it then redirects into xsk[rx_queue_index] (fallback XDP_PASS), as the selftest
+ * does (the ping-pong host); without one it returns XDP_PASS and the host reads the record from
+ * the skb's metadata area, as a TC program would (the `npm start` host).
  * Counters: skip (filtered), fail (adjust_meta failed), as the selftest's pkts_skip / pkts_fail.
  */
 import {
   adjustMeta,
+  bpfRedirectMap,
+  type XskMap,
   RxChecksumOut,
   RxHashOut,
   RxTimestampOut,
@@ -24,6 +27,8 @@ import { XdpMeta, XdpMetaField } from "./XdpMetaLayout.js"
 export interface HwMetadataOptions {
   /** only UDP packets to this destination port carry metadata (selftest: 9091); undefined = all */
   readonly udpPort?: number
+  /** redirect to xsk[rx_queue_index] with XDP_PASS as the fallback, as the selftest does; absent: XDP_PASS */
+  readonly xsks?: XskMap
 }
 
 export class HwMetadataCounters {
@@ -64,6 +69,7 @@ export const hwMetadataProgram = (options: HwMetadataOptions = {}, counters = ne
     const csum = new RxChecksumOut()
     const { rxTimestamp, rxHash, rxVlanTag, rxChecksum } = kfuncs
     const port = options.udpPort
+    const xsks = options.xsks
     return (ctx: XdpBuff): number => {
       const bytes = ctx.area.bytes
       if (port !== undefined) {
@@ -126,7 +132,7 @@ export const hwMetadataProgram = (options: HwMetadataOptions = {}, counters = ne
       }
       v.setUint32(m + XdpMeta.HINT_VALID, valid, true)
       counters.meta++
-      return XdpAction.PASS
+      return xsks === undefined ? XdpAction.PASS : bpfRedirectMap(xsks, ctx.rxq.queueIndex, XdpAction.PASS)
     }
   }
 })
