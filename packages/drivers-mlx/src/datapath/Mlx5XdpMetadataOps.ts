@@ -61,7 +61,12 @@ export class Mlx5RqState {
   rxFilterAll = false
   /** which converter rq->ptp_cyc2time is (Mlx5TsFormat) */
   tsFormat = 0
-  /** MLX5E_RQ_STATE_NO_CSUM_COMPLETE: priv flag rx_no_csum_complete, or an XDP program attached */
+  /** ethtool priv flag rx_no_csum_complete (MLX5E_PFLAG_RX_NO_CSUM_COMPLETE) */
+  noCsumCompletePrivFlag = false
+  /**
+   * MLX5E_RQ_STATE_NO_CSUM_COMPLETE: set when the priv flag is on or an XDP program is attached
+   * (en_main.c: "We disable csum_complete when XDP is enabled")
+   */
   noCsumComplete = false
   constructor(readonly tc: Mlx5Timecounter) {}
 }
