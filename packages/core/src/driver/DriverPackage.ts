@@ -9,6 +9,7 @@
  */
 import { Context, Data, Effect, Schema } from "effect"
 import type { RxSemantics } from "../conformance/RxSemantics.js"
+import type { DriverBtf } from "./DriverBtf.js"
 import type { NetDevice } from "./NetDevice.js"
 
 export interface DeviceOptions {
@@ -25,6 +26,8 @@ export interface DriverPackage<Config = unknown> {
   readonly createDevice: (config: Config, options: DeviceOptions) => NetDevice
   /** What the driver claims its RX metadata means under `config`; the conformance suite checks the claim against ground truth. */
   readonly rxSemantics: (config: Config) => RxSemantics
+  /** The driver's BTF for the raw-descriptor design (absent: the driver publishes none yet). */
+  readonly btf?: (config: Config) => DriverBtf
 }
 
 /** The driver a host chose (its configuration type is the driver's own, hence unknown here). */

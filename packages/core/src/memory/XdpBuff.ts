@@ -31,6 +31,8 @@ export interface XdpRxqInfo {
   readonly dev?: { readonly xdpMetadataOps: XdpMetadataOps }
 }
 
+const EMPTY_VIEW = new DataView(new ArrayBuffer(0))
+
 export class XdpBuff {
   /** the memory every address below points into */
   area: FrameArea
@@ -43,6 +45,13 @@ export class XdpBuff {
   /** xdp_buff.flags (enum xdp_buff_flags) */
   flags = 0
   rxq: XdpRxqInfo
+  /**
+   * The current RX descriptor as the driver's context wrapper points at it (mlx5e_xdp_buff.cqe,
+   * ice_xdp_buff.eop_desc): the memory and offset the raw-descriptor design reads through.
+   * Drivers set both per packet.
+   */
+  rawDesc: DataView = EMPTY_VIEW
+  rawDescOff = 0
 
   constructor(area: FrameArea, rxq: XdpRxqInfo) {
     this.area = area

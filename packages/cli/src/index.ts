@@ -1,0 +1,2 @@
+// the helper building the devtx command replaces this file
+export {}
