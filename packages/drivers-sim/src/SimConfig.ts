@@ -18,6 +18,8 @@
  *   one timestamp for the batch, as mlx5's send CQE); txWireNs: time a frame takes on the wire;
  *   xskTxOps: the xsk_tx_metadata_ops members the driver fills (xsk-features follow from them);
  *   devtxOps: the devtx kfunc ops the driver fills (a missing one -> -EOPNOTSUPP)
+ * - layoutVersion: RX write-back descriptor layout 1 or 2 (SimRxDescriptor.ts; v2 moves fields
+ *   and adds flow_mark) — the driver's BTF follows it
  */
 import { Schema } from "effect"
 
@@ -83,7 +85,8 @@ export const SimConfigSchema = Schema.Struct({
   txCompletion: Schema.Literals(["per-packet", "per-batch"]),
   txWireNs: IntIn(0, 1_000_000_000),
   xskTxOps: Schema.Array(Schema.Literals(XskTxOpNames)),
-  devtxOps: Schema.Array(Schema.Literals(DevtxOpNames))
+  devtxOps: Schema.Array(Schema.Literals(DevtxOpNames)),
+  layoutVersion: Schema.Literals([1, 2])
 })
 export type SimConfig = typeof SimConfigSchema.Type
 
@@ -111,7 +114,8 @@ export const defaultSimConfig: SimConfig = {
   txCompletion: "per-packet",
   txWireNs: 1000,
   xskTxOps: ["timestamp", "checksum", "launch-time"],
-  devtxOps: ["request-timestamp", "timestamp", "request-checksum", "request-launch-time"]
+  devtxOps: ["request-timestamp", "timestamp", "request-checksum", "request-launch-time"],
+  layoutVersion: 1
 }
 
 export const parseRssKeyHex = (hex: string): Uint8Array => Uint8Array.from(hex.split(":"), (b) => Number.parseInt(b, 16))

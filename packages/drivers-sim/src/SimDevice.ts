@@ -29,7 +29,7 @@ import {
 import { SimHardwareModel } from "./datapath/SimHardwareModel.js"
 import { simRxChecksum, simRxHash, simRxTimestamp, simRxVlanTag, type SimXdpBuff } from "./datapath/SimMetadataOps.js"
 import { SimPhc } from "./datapath/SimPhc.js"
-import { SIM_RX_DESC_SIZE } from "./datapath/SimRxDescriptor.js"
+import { SIM_RX_DESC_SIZE, simRxLayout } from "./datapath/SimRxDescriptor.js"
 import { SimRxQueue } from "./datapath/SimRxQueue.js"
 import { SimTxHardware } from "./datapath/SimTxHardware.js"
 import { SIM_TX_COMPL_SIZE, SIM_TX_DESC_SIZE } from "./datapath/SimTxDescriptor.js"
@@ -89,7 +89,7 @@ export const createSimDevice = (config: SimConfig, options: DeviceOptions): SimN
     if (ring instanceof RangeError) throw ring // unreachable: the schema admits powers of two only
     queues.push(
       new SimRxQueue(q, ring, area, q * config.ringSize, options.ifindex, ops, (mem, frame) =>
-        txQueues[q % txQueues.length]!.xdpXmitFrame(mem, frame)
+        txQueues[q % txQueues.length]!.xdpXmitFrame(mem, frame), simRxLayout(config.layoutVersion)
       )
     )
   }
@@ -107,7 +107,8 @@ export const createSimDevice = (config: SimConfig, options: DeviceOptions): SimN
       rxTimestampAll: config.rxTimestamp === "all",
       rxcsum: config.rxcsum,
       csumComplete: config.csumComplete,
-      phcTickNs: config.phcTickNs
+      phcTickNs: config.phcTickNs,
+      layout: simRxLayout(config.layoutVersion)
     },
     queues.map((q) => ({
       ring: q.ring,

@@ -5,8 +5,10 @@
 import { type DriverPackage, NicDriver, type RxSemantics } from "@devtx/core"
 import { Layer } from "effect"
 import { defaultSimConfig, parseRssKeyHex, type SimConfig, SimConfigSchema } from "./SimConfig.js"
+import { simBtf } from "./SimBtf.js"
 import { createSimDevice } from "./SimDevice.js"
 
+export * from "./SimBtf.js"
 export * from "./SimConfig.js"
 export * from "./SimDevice.js"
 export * from "./datapath/SimDevtxOps.js"
@@ -32,7 +34,8 @@ export const driver: DriverPackage<SimConfig> = {
     vlanProto: "tpid",
     timestamps: c.rxTimestamp === "all",
     checksum: !c.rxcsum ? "off" : c.csumComplete ? "complete" : "unnecessary"
-  })
+  }),
+  btf: (c: SimConfig) => simBtf(c.layoutVersion)
 }
 
 export const layer = Layer.succeed(NicDriver, driver)

@@ -20,7 +20,8 @@ const configs: Array<[string, Record<string, unknown>]> = [
   ["every offload off", { rxhash: false, vlanStripCtag: false, vlanStripStag: false, rxTimestamp: "none", rxcsum: false }],
   ["only S-tags stripped", { vlanStripCtag: false }],
   ["no ops (all -EOPNOTSUPP)", { xdpOps: [] }],
-  ["four RX queues", { rxQueues: 4, ringSize: 128 }]
+  ["four RX queues", { rxQueues: 4, ringSize: 128 }],
+  ["descriptor layout v2", { layoutVersion: 2 }]
 ]
 
 describe("drivers-sim conformance", () => {

@@ -35,7 +35,7 @@ import {
   VLAN_HLEN,
   XDP_PACKET_HEADROOM,
 } from "@devtx/core"
-import { SimRxDesc, SimRxError, SimRxStatus, SIM_RX_DESC_VERSION_1 } from "./SimRxDescriptor.js"
+import { SimRxError, type SimRxLayout, SimRxStatus } from "./SimRxDescriptor.js"
 import type { SimPhc } from "./SimPhc.js"
 
 export interface SimHwConfig {
@@ -50,6 +50,7 @@ export interface SimHwConfig {
   readonly rxcsum: boolean
   readonly csumComplete: boolean
   readonly phcTickNs: number
+  readonly layout: SimRxLayout
 }
 
 /** One RX queue as the hardware sees it: the descriptor ring, its head, the driver's tail. */
@@ -108,7 +109,8 @@ export class SimHardwareModel {
     if (q.hwHead === ring.producer) return -Errno.ENOBUFS
     const d = (q.hwHead & ring.mask) * 32
     const view = ring.view
-    const bufAddr = view.getUint32(d + SimRxDesc.BUF_ADDR, true)
+    const L = cfg.layout
+    const bufAddr = view.getUint32(d + L.BUF_ADDR, true)
     q.hwHead = (q.hwHead + 1) >>> 0
 
     // VLAN stripping of the outermost tag
@@ -151,25 +153,26 @@ export class SimHardwareModel {
       }
     }
 
-    view.setUint32(d + SimRxDesc.RSS_HASH, cfg.rxhash && hashed ? this.lastHash : 0, true)
+    view.setUint32(d + L.RSS_HASH, cfg.rxhash && hashed ? this.lastHash : 0, true)
     if (cfg.rxhash && hashed) status |= SimRxStatus.RSS_VALID
-    view.setUint16(d + SimRxDesc.PKT_LEN, outLen, true)
-    view.setUint8(d + SimRxDesc.VERSION, SIM_RX_DESC_VERSION_1)
-    view.setUint16(d + SimRxDesc.RSS_TYPE, cfg.rxhash && hashed ? this.lastRssType : 0, true)
-    view.setUint16(d + SimRxDesc.ERRORS, errors, true)
-    view.setUint16(d + SimRxDesc.VLAN_TCI, tci, true)
-    view.setUint16(d + SimRxDesc.VLAN_TPID, tpid, true)
+    view.setUint16(d + L.PKT_LEN, outLen, true)
+    view.setUint8(d + L.VERSION, L.VERSION_VALUE)
+    view.setUint16(d + L.RSS_TYPE, cfg.rxhash && hashed ? this.lastRssType : 0, true)
+    view.setUint16(d + L.ERRORS, errors, true)
+    view.setUint16(d + L.VLAN_TCI, tci, true)
+    view.setUint16(d + L.VLAN_TPID, tpid, true)
     if (cfg.rxTimestampAll) {
       status |= SimRxStatus.TS_VALID
-      view.setUint32(d + SimRxDesc.TS_LO, this.phc.lo, true)
-      view.setUint32(d + SimRxDesc.TS_HI, this.phc.hi, true)
+      view.setUint32(d + L.TS_LO, this.phc.lo, true)
+      view.setUint32(d + L.TS_HI, this.phc.hi, true)
     } else {
-      view.setUint32(d + SimRxDesc.TS_LO, 0, true)
-      view.setUint32(d + SimRxDesc.TS_HI, 0, true)
+      view.setUint32(d + L.TS_LO, 0, true)
+      view.setUint32(d + L.TS_HI, 0, true)
     }
-    view.setUint16(d + SimRxDesc.RAW_CSUM, rawCsum, true)
-    view.setUint8(d + SimRxDesc.CSUM_LEVEL, 0)
-    view.setUint8(d + SimRxDesc.STATUS, status | SimRxStatus.DD)
+    view.setUint16(d + L.RAW_CSUM, rawCsum, true)
+    view.setUint8(d + L.CSUM_LEVEL, 0)
+    if (L.FLOW_MARK >= 0) view.setUint32(d + L.FLOW_MARK, hashed ? this.lastHash & (RSS_INDIR_SIZE - 1) : 0, true)
+    view.setUint8(d + L.STATUS, status | SimRxStatus.DD)
     return queue
   }
 }

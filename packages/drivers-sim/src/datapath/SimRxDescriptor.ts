@@ -11,7 +11,7 @@
  *   | buf_addr (u32 LE) |                 zero                                |
  *   +-------------------+-----------------------------------------------------+
  *
- * Write-back format (hardware -> driver):
+ * Write-back format, layout version 1 (hardware -> driver):
  *   byte   0      1      2      3      4      5      6      7
  *        +------+------+------+------+------+------+------+------+
  *    0   |        rss_hash (u32)     |  pkt_len (u16)| ver  |status|
@@ -33,11 +33,47 @@
  *              kernel's encoding directly; mlx5/ice need translation tables)
  * vlan_tpid:   TPID of the stripped tag, host order; vlan_tci: its TCI
  * ts_hi:ts_lo: PHC time of reception in ns
+ *
+ * Layout version 2 (the same information, fields moved, one added — to show that a CO-RE relocated
+ * program survives a layout change and a fixed-offset one does not):
+ *   byte   0      1      2      3      4      5      6      7
+ *        +------+------+------+------+------+------+------+------+
+ *    0   | ver  |status| pkt_len (u16)|        ts_lo (u32)        |
+ *        +------+------+------+------+------+------+------+------+
+ *    8   |        ts_hi (u32)        |        rss_hash (u32)     |
+ *        +------+------+------+------+------+------+------+------+
+ *   16   | rss_type (u16)|errors (u16)| vlan_tci (u16)|vlan_tpid(u16)|
+ *        +------+------+------+------+------+------+------+------+
+ *   24   | raw_csum (u16)|csum_lvl| rsvd|      flow_mark (u32)     |   flow_mark: NEW in v2
+ *        +------+------+------+------+------+------+------+------+
+ * flow_mark: the RSS indirection-table entry the hash selected (hash & 127), 0 when not hashed.
+ * The read format (buf_addr at 0) is the same in both versions.
  */
 export const SIM_RX_DESC_SIZE = 32
 export const SIM_RX_DESC_VERSION_1 = 1
+export const SIM_RX_DESC_VERSION_2 = 2
 
-export const SimRxDesc = {
+/** Byte offsets of one layout version; FLOW_MARK is -1 where the version has no such field. */
+export interface SimRxLayout {
+  readonly VERSION_VALUE: number
+  readonly BUF_ADDR: number
+  readonly RSS_HASH: number
+  readonly PKT_LEN: number
+  readonly VERSION: number
+  readonly STATUS: number
+  readonly RSS_TYPE: number
+  readonly ERRORS: number
+  readonly VLAN_TCI: number
+  readonly VLAN_TPID: number
+  readonly TS_LO: number
+  readonly TS_HI: number
+  readonly RAW_CSUM: number
+  readonly CSUM_LEVEL: number
+  readonly FLOW_MARK: number
+}
+
+export const SIM_RX_LAYOUT_V1: SimRxLayout = {
+  VERSION_VALUE: SIM_RX_DESC_VERSION_1,
   BUF_ADDR: 0,
   RSS_HASH: 0,
   PKT_LEN: 4,
@@ -50,8 +86,32 @@ export const SimRxDesc = {
   TS_LO: 16,
   TS_HI: 20,
   RAW_CSUM: 24,
-  CSUM_LEVEL: 26
-} as const
+  CSUM_LEVEL: 26,
+  FLOW_MARK: -1
+}
+
+export const SIM_RX_LAYOUT_V2: SimRxLayout = {
+  VERSION_VALUE: SIM_RX_DESC_VERSION_2,
+  BUF_ADDR: 0,
+  VERSION: 0,
+  STATUS: 1,
+  PKT_LEN: 2,
+  TS_LO: 4,
+  TS_HI: 8,
+  RSS_HASH: 12,
+  RSS_TYPE: 16,
+  ERRORS: 18,
+  VLAN_TCI: 20,
+  VLAN_TPID: 22,
+  RAW_CSUM: 24,
+  CSUM_LEVEL: 26,
+  FLOW_MARK: 28
+}
+
+export const simRxLayout = (version: 1 | 2): SimRxLayout => (version === 2 ? SIM_RX_LAYOUT_V2 : SIM_RX_LAYOUT_V1)
+
+/** Layout version 1 offsets (kept as the named default). */
+export const SimRxDesc = SIM_RX_LAYOUT_V1
 
 export const SimRxStatus = {
   DD: 1 << 0,

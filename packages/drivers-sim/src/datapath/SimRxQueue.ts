@@ -29,7 +29,7 @@ import {
   XDP_PACKET_HEADROOM
 } from "@devtx/core"
 import { SimXdpBuff, simChecksumFromDesc, skbChecksumScratch, xdpChecksumToSkb } from "./SimMetadataOps.js"
-import { SimRxDesc, SimRxStatus, SIM_RX_DESC_SIZE } from "./SimRxDescriptor.js"
+import { SIM_RX_DESC_SIZE, type SimRxLayout, SimRxStatus } from "./SimRxDescriptor.js"
 
 export class SimRxQueue {
   readonly ctx: SimXdpBuff
@@ -46,10 +46,13 @@ export class SimRxQueue {
     ifindex: number,
     ops: XdpMetadataOps,
     /** XDP_TX onto this queue's paired TX queue: 1 taken, 0 not */
-    readonly xdpTx: (mem: Uint8Array, frame: number) => number
+    readonly xdpTx: (mem: Uint8Array, frame: number) => number,
+    readonly layout: SimRxLayout
   ) {
     this.ctx = new SimXdpBuff(area, { ifindex, queueIndex: index, dev: { xdpMetadataOps: ops } })
     this.ctx.desc = ring.view
+    this.ctx.layout = layout
+    this.ctx.rawDesc = ring.view
     this.slotFrame = new Uint32Array(ring.size)
     for (let i = 0; i < ring.size; i++) {
       this.slotFrame[i] = (firstFrame + i) * area.frameSize
@@ -62,7 +65,7 @@ export class SimRxQueue {
     const ring = this.ring
     const off = (ring.producer & ring.mask) * SIM_RX_DESC_SIZE
     ring.bytes.fill(0, off, off + SIM_RX_DESC_SIZE)
-    ring.view.setUint32(off + SimRxDesc.BUF_ADDR, frameStart + XDP_PACKET_HEADROOM, true)
+    ring.view.setUint32(off + this.layout.BUF_ADDR, frameStart + XDP_PACKET_HEADROOM, true)
     this.slotFrame[ring.producer & ring.mask] = frameStart
     ring.producer = (ring.producer + 1) >>> 0
   }
@@ -81,12 +84,14 @@ export class SimRxQueue {
     while (done < budget) {
       const slot = ring.consumer & ring.mask
       const off = slot * SIM_RX_DESC_SIZE
-      const st = view.getUint8(off + SimRxDesc.STATUS)
+      const L = this.layout
+      const st = view.getUint8(off + L.STATUS)
       if ((st & SimRxStatus.DD) === 0) break
       const frameStart = this.slotFrame[slot]!
-      const len = view.getUint16(off + SimRxDesc.PKT_LEN, true)
+      const len = view.getUint16(off + L.PKT_LEN, true)
       xdpPrepareBuff(ctx, frameStart, XDP_PACKET_HEADROOM, len, this.area.frameSize, true)
       ctx.descOff = off
+      ctx.rawDescOff = off
       stats.packets++
       stats.bytes += len
       const prog = dev.xdpProg
@@ -114,6 +119,7 @@ export class SimRxQueue {
     const skb = this.skb
     const view = this.ring.view
     const ctx = this.ctx
+    const L = this.layout
     skb.reset()
     skb.ifindex = dev.ifindex
     skb.queue = this.index
@@ -121,23 +127,23 @@ export class SimRxQueue {
     skb.len = ctx.dataEnd - ctx.data
     skb.metaLen = xdpGetMetalen(ctx)
     if ((st & SimRxStatus.RSS_VALID) !== 0) {
-      skb.hash = view.getUint32(off + SimRxDesc.RSS_HASH, true)
-      const t = view.getUint16(off + SimRxDesc.RSS_TYPE, true)
+      skb.hash = view.getUint32(off + L.RSS_HASH, true)
+      const t = view.getUint16(off + L.RSS_TYPE, true)
       skb.hashType = (t & XdpRssHashType.L4) !== 0 ? PktHashType.L4 : PktHashType.L3
     }
     if ((st & SimRxStatus.VLAN_STRIPPED) !== 0) {
       skb.vlanPresent = true
-      skb.vlanProto = view.getUint16(off + SimRxDesc.VLAN_TPID, true)
-      skb.vlanTci = view.getUint16(off + SimRxDesc.VLAN_TCI, true)
+      skb.vlanProto = view.getUint16(off + L.VLAN_TPID, true)
+      skb.vlanTci = view.getUint16(off + L.VLAN_TCI, true)
     }
-    if (simChecksumFromDesc(view, off, skbChecksumScratch) === 0) {
+    if (simChecksumFromDesc(view, off, L, skbChecksumScratch) === 0) {
       skb.ipSummed = xdpChecksumToSkb(skbChecksumScratch.ipSummed)
       skb.csum = skbChecksumScratch.cksum
       skb.csumLevel = skbChecksumScratch.cksumLevel
     }
     if ((st & SimRxStatus.TS_VALID) !== 0) {
-      skb.hwtstampLo = view.getUint32(off + SimRxDesc.TS_LO, true)
-      skb.hwtstampHi = view.getUint32(off + SimRxDesc.TS_HI, true)
+      skb.hwtstampLo = view.getUint32(off + L.TS_LO, true)
+      skb.hwtstampHi = view.getUint32(off + L.TS_HI, true)
     }
     dev.rxStats.skbs++
     dev.stack(skb, ctx.area.bytes)
