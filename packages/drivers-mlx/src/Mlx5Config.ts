@@ -20,6 +20,13 @@
  * - phcStartNs / startCycles: the clocks at bring-up; tickNs / tickCycles: how far the real-time
  *   clock / the free-running counter move per received frame
  * - xdpRxChecksum: publish the proposed (not mainline) checksum op
+ * - txRingSize (ethtool -G tx: the SQ size in WQEBBs, each SQ's CQ has as many entries);
+ *   txMinInline (the min_inline_mode the device requires, mlx5_query_min_inline: "l2" =
+ *   MLX5_INLINE_MODE_L2 as ConnectX-4 reports (wqe_inline_mode L2): XDP WQEs inline
+ *   MLX5E_XDP_MIN_INLINE = 18 bytes; "none" = ConnectX-5 and later (NOT_REQUIRED));
+ *   xdpTxMpwqe (ethtool priv flag xdp_tx_mpwqe: XDP/XSK SQs post enhanced multi-packet WQEs;
+ *   mlx5e turns it on by default where the device has enhanced_multi_pkt_send_wqe, ConnectX-5+).
+ *   The TX wire time per frame is tickNs / tickCycles, as on RX.
  */
 import { Schema } from "effect"
 import { SKB_SHARED_INFO_SIZE, XDP_PACKET_HEADROOM } from "@devtx/core"
@@ -76,7 +83,10 @@ export const Mlx5ConfigSchema = Schema.Struct({
   startCycles: U64Decimal,
   tickNs: IntIn(0, 1_000_000_000),
   tickCycles: IntIn(0, 1_000_000_000),
-  xdpRxChecksum: Schema.Boolean
+  xdpRxChecksum: Schema.Boolean,
+  txRingSize: PowerOfTwo(64, 8192),
+  txMinInline: Schema.Literals(["none", "l2"]),
+  xdpTxMpwqe: Schema.Boolean
 }).check(
   Schema.makeFilter((c: { mtu: number; frameSize: number }) =>
     c.mtu + L2_OVERHEAD + XDP_PACKET_HEADROOM + SKB_SHARED_INFO_SIZE <= c.frameSize
@@ -110,7 +120,10 @@ export const defaultMlx5Config: Mlx5Config = {
   startCycles: "1000000",
   tickNs: 5000,
   tickCycles: 5000,
-  xdpRxChecksum: true
+  xdpRxChecksum: true,
+  txRingSize: 1024,
+  txMinInline: "l2",
+  xdpTxMpwqe: false
 }
 
 export const parseRssKeyHex = (hex: string): Uint8Array => Uint8Array.from(hex.split(":"), (b) => Number.parseInt(b, 16))

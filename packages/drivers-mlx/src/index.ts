@@ -1,13 +1,17 @@
 /**
- * @devtx/drivers-mlx — NVIDIA mlx5 (ConnectX) RX: the hardware model writing big-endian
+ * @devtx/drivers-mlx — NVIDIA mlx5 (ConnectX): RX — the hardware model writing big-endian
  * struct mlx5_cqe64 (with optional CQE compression), the mlx5e driver half (poll loop,
- * decompression, XDP metadata ops, skb path), and the real-time / free-running clock.
+ * decompression, XDP metadata ops, skb path), the real-time / free-running clock; TX — send
+ * WQEs (ctrl / eth / data segments, enhanced multi-packet WQEs), doorbell batching with one
+ * send CQE per batch, checksum offload on the wire bytes, AF_XDP zero-copy with
+ * mlx5e_xsk_tx_metadata_ops, XDP_TX / ndo_xdp_xmit, the skb path, devtx call sites and ops;
+ * and the BTF of the descriptors and of struct mlx5e_xdp_buff (split on core's base).
  * Exports one `driver` value (DriverPackage) and a `layer` providing it as NicDriver.
- * (TX and BTF come later.)
  */
 import { type DriverPackage, NicDriver, type RxSemantics } from "@devtx/core"
 import { Layer } from "effect"
 import { defaultMlx5Config, type Mlx5Config, Mlx5ConfigSchema, parseRssKeyHex } from "./Mlx5Config.js"
+import { mlx5Btf } from "./Mlx5Btf.js"
 import { createMlx5Device, mlx5RssHashFields } from "./Mlx5Device.js"
 
 export * from "./Mlx5Config.js"
@@ -20,6 +24,13 @@ export * from "./datapath/Mlx5RxQueueMemory.js"
 export * from "./datapath/Mlx5XdpMetadataOps.js"
 export * from "./datapath/Mlx5eRq.js"
 export * from "./datapath/U64Arith.js"
+export * from "./datapath/Mlx5Wqe.js"
+export * from "./datapath/Mlx5TxChecksumOffload.js"
+export * from "./datapath/Mlx5TxQueueMemory.js"
+export * from "./datapath/Mlx5TxHardware.js"
+export * from "./datapath/Mlx5DevtxOps.js"
+export * from "./datapath/Mlx5eTxSq.js"
+export * from "./Mlx5Btf.js"
 
 /**
  * What mlx5 claims (checked by core's conformance suite):
@@ -41,11 +52,12 @@ export const rxSemantics = (c: Mlx5Config): RxSemantics => ({
 
 export const driver: DriverPackage<Mlx5Config> = {
   name: "mlx5",
-  summary: "NVIDIA mlx5 (ConnectX): big-endian CQE64, CQE compression, real-time / free-running clock (RX)",
+  summary: "NVIDIA mlx5 (ConnectX): big-endian CQE64 and send WQEs, CQE compression, one send CQE per doorbell batch, real-time / free-running clock",
   configSchema: Mlx5ConfigSchema,
   defaultConfig: defaultMlx5Config,
   createDevice: createMlx5Device,
-  rxSemantics
+  rxSemantics,
+  btf: () => mlx5Btf()
 }
 
 export const layer = Layer.succeed(NicDriver, driver)

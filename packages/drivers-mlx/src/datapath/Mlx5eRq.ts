@@ -15,6 +15,14 @@
  * of the n slots to this pass's parity.
  * Buffers: WQE i always owns frame (firstFrame + i) of the FrameArea (a recycled page);
  * consumed WQEs are reposted at the end of the poll and the RQ doorbell record is updated.
+ * Verdicts (mlx5e_xdp_handle): XDP_TX converts to an xdp_frame and posts it on the RQ's XDP SQ
+ * (rq->xdpsq, copied to a bounce frame there); XDP_REDIRECT goes through core's xdpDoRedirect;
+ * failures count xdpTxErrors / xdpRedirectErrors. At the end of the poll
+ * (mlx5e_xdp_rx_poll_complete) the XDP SQ's open MPWQE is closed and its doorbell rung once:
+ * every XDP_TX frame of one NAPI poll is one doorbell batch.
+ * The raw-descriptor design reads the CQE through XdpBuff.rawDesc/rawDescOff, set per packet to
+ * what mxbuf->cqe points at: the CQ slot, or the decompression title copy (cqd.title) for a
+ * compressed session, as mlx5e does.
  *
  * Per packet: no allocation, no exceptions.
  */
@@ -31,6 +39,9 @@ import {
   SKB_SHARED_INFO_SIZE,
   XdpAction,
   XdpChecksum,
+  xdpConvertBuffToFrame,
+  xdpDoRedirect,
+  XdpMemType,
   type XdpMetadataOps,
   xdpGetMetalen,
   xdpPrepareBuff
@@ -58,6 +69,7 @@ import {
 import { mlx5CqeTsToNs } from "./Mlx5Clock.js"
 import { MLX5_CQ_DBREC_CI_MASK, type Mlx5RxQueueMemory, WqeDataSeg } from "./Mlx5RxQueueMemory.js"
 import { Mlx5eXdpBuff, type Mlx5RqState, mlx5eHandleCsum } from "./Mlx5XdpMetadataOps.js"
+import type { Mlx5eTxSq } from "./Mlx5eTxSq.js"
 import { U64 } from "./U64Arith.js"
 
 /** An lkey for the posted buffers (any value: the model does not translate keys). */
@@ -96,6 +108,8 @@ export class Mlx5eRq {
   /** RQ producer / consumer counters (mlx5_wq_cyc wqe_ctr and the popped count) */
   wqPc = 0
   wqCc = 0
+  /** rq->xdpsq: where XDP_TX goes (set by the device at bring-up) */
+  xdpsq: Mlx5eTxSq | undefined = undefined
   private readonly csum = new RxChecksumOut()
   private readonly ts = new U64()
   private dev!: NetDevice
@@ -182,6 +196,7 @@ export class Mlx5eRq {
     }
     this.postRxWqes()
     this.mem.cqDbrec.setUint32(0, this.cc & MLX5_CQ_DBREC_CI_MASK, false) // mlx5_cqwq_update_db_record
+    if (this.xdpsq !== undefined) this.xdpsq.flush() // mlx5e_xdp_rx_poll_complete
     return work
   }
 
@@ -276,15 +291,23 @@ export class Mlx5eRq {
     xdpPrepareBuff(ctx, frameStart, XDP_PACKET_HEADROOM, bcnt, this.area.frameSize, true)
     ctx.cqe = view
     ctx.cqeOff = off
+    ctx.rawDesc = view
+    ctx.rawDescOff = off
     stats.packets++
     stats.bytes += bcnt
     const prog = dev.xdpProg
     let act: number = XdpAction.PASS
     if (prog !== undefined) {
       act = runXdp(prog.run, ctx)
-      if (accountXdpVerdict(stats, act) !== 0) act = XdpAction.DROP
+      if (accountXdpVerdict(stats, act, true) !== 0) act = XdpAction.DROP
     }
     if (act === XdpAction.PASS) this.buildRxSkb(view, off)
+    else if (act === XdpAction.TX) {
+      const f = xdpConvertBuffToFrame(ctx, XdpMemType.PAGE_POOL)
+      if (f < 0 || this.xdpsq === undefined || this.xdpsq.xmitXdpFrame(ctx.area.bytes, f) === 0) stats.xdpTxErrors++
+    } else if (act === XdpAction.REDIRECT) {
+      if (xdpDoRedirect(ctx) < 0) stats.xdpRedirectErrors++
+    }
     this.wqCc = (this.wqCc + 1) & 0xffff // mlx5_wq_cyc_pop
   }
 
