@@ -29,10 +29,17 @@
  *   goes stale.
  * - vxlanPorts: UDP ports registered as VXLAN through udp_tunnel_nic.
  * - xdpOps: which xdp_metadata_ops members exist ("checksum" is the proposed, non-mainline one).
+ * - txRingSize: descriptors per TX ring (ethtool -G tx; the LAN ring and the XDP ring of a queue).
+ * - txWireNs: how long one frame occupies the wire in the model (the PHC advances by it per frame).
+ * - devtxOps: which DEVTX-ONLY kfunc ops the driver publishes (the RFC design; upstream ice has
+ *   none): "request-timestamp" (a PHY timestamp index in a context descriptor), "timestamp" (read
+ *   back from PHY memory by that index), "request-checksum" (ice_tx_csum's fields). There is no
+ *   AF_XDP TX metadata whatever this says: ice has no xsk_tx_metadata_ops, xsk-features is 0.
  */
 import { Schema } from "effect"
 
 export const IceXdpOpNames = ["timestamp", "hash", "vlan-tag", "checksum"] as const
+export const IceDevtxOpNames = ["request-timestamp", "timestamp", "request-checksum"] as const
 
 const HashFields = Schema.Literals(["none", "sd", "sdfn"])
 const L3HashFields = Schema.Literals(["none", "sd"])
@@ -90,7 +97,11 @@ const IceConfigFields = Schema.Struct({
   phcTickNs: IntIn(0, 0xffffffff),
   phcCacheIntervalNs: U64Decimal,
   vxlanPorts: Schema.Array(IntIn(1, 65535)),
-  xdpOps: Schema.Array(Schema.Literals(IceXdpOpNames))
+  xdpOps: Schema.Array(Schema.Literals(IceXdpOpNames)),
+  /** ICE_MIN_NUM_DESC 64 .. 4096 here (powers of two) */
+  txRingSize: PowerOfTwo(64, 4096),
+  txWireNs: IntIn(0, 1_000_000),
+  devtxOps: Schema.Array(Schema.Literals(IceDevtxOpNames))
 })
 
 /** Cross-field rules: STAG stripping exists only in Double VLAN Mode. */
@@ -129,7 +140,10 @@ export const defaultIceConfig: IceConfig = {
   phcTickNs: 5000,
   phcCacheIntervalNs: "500000000",
   vxlanPorts: [],
-  xdpOps: ["timestamp", "hash", "vlan-tag", "checksum"]
+  xdpOps: ["timestamp", "hash", "vlan-tag", "checksum"],
+  txRingSize: 512,
+  txWireNs: 1000,
+  devtxOps: ["request-timestamp", "timestamp", "request-checksum"]
 }
 
 export const parseIceRssKeyHex = (hex: string): Uint8Array => Uint8Array.from(hex.split(":"), (b) => Number.parseInt(b, 16))

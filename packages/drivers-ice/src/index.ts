@@ -3,15 +3,28 @@
  * switchdev RXDID 6), the libie packet-type table, VLAN in l2tag1 or l2tag2_2nd by VLAN mode,
  * the 32-bit RX timestamp extended with the ring's cached PHC time, the E830 raw checksum.
  * Exports one `driver` value (DriverPackage) and a `layer` providing it as the NicDriver
- * service; nothing registers itself globally. The TX half is not built yet.
+ * service; nothing registers itself globally.
+ * TX: data and context descriptors with checksum offload, VLAN insertion and TSYN, DD write-back,
+ * TX timestamps in PHY memory read back by index and extended from 40 bits; the LAN ring (skb),
+ * the XDP ring (XDP_TX, ndo_xdp_xmit, AF_XDP zero-copy without metadata: ice has no
+ * xsk_tx_metadata_ops); DEVTX-ONLY devtx kfuncs on the PHY-memory timestamps. BTF for the raw
+ * design (IceBtf).
  */
 import { type DriverPackage, NicDriver, type RxSemantics } from "@devtx/core"
 import { Layer } from "effect"
 import { defaultIceConfig, type IceConfig, IceConfigSchema, parseIceRssKeyHex } from "./IceConfig.js"
+import { iceBtf } from "./IceBtf.js"
 import { createIceDevice } from "./IceDevice.js"
 
+export * from "./IceBtf.js"
 export * from "./IceConfig.js"
 export * from "./IceDevice.js"
+export * from "./datapath/IceDevtxOps.js"
+export * from "./datapath/IcePtpTx.js"
+export * from "./datapath/IceTxDesc.js"
+export * from "./datapath/IceTxHardware.js"
+export * from "./datapath/IceTxOffload.js"
+export * from "./datapath/IceTxRing.js"
 export * from "./datapath/IceHardwareModel.js"
 export * from "./datapath/IceMetadataOps.js"
 export * from "./datapath/IcePtypeTable.js"
@@ -46,7 +59,8 @@ export const driver: DriverPackage<IceConfig> = {
   configSchema: IceConfigSchema,
   defaultConfig: defaultIceConfig,
   createDevice: createIceDevice,
-  rxSemantics: iceRxSemantics
+  rxSemantics: iceRxSemantics,
+  btf: () => iceBtf()
 }
 
 export const layer = Layer.succeed(NicDriver, driver)

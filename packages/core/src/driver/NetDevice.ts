@@ -17,6 +17,7 @@ import type { SkbSink } from "../hook/SkbRecord.js"
 import type { XdpProgramFn } from "../hook/XdpHook.js"
 import type { RxTimestampOut } from "../metadata/RxMetadataOut.js"
 import type { XdpMetadataOps } from "../metadata/XdpMetadataOps.js"
+import type { InlineMetadataOps } from "../placement/InlineMetadataOps.js"
 import type { TxSkb, TxSkbCompletion, TxWire } from "../xsk/TxSubmission.js"
 import type { XskSocket } from "../xsk/XskSocket.js"
 import type { XskTxMetadataOps } from "../xsk/XskTxMetadata.js"
@@ -35,6 +36,8 @@ export interface NetDevice {
   readonly numRxQueues: number
   /** netdev->xdp_metadata_ops */
   readonly xdpMetadataOps: XdpMetadataOps
+  /** the same ops as a description the loader can splice (the "inlined" kfunc binding); absent = not offered */
+  readonly xdpMetadataInline?: InlineMetadataOps
   /** xdp-rx-metadata-features (derived from the ops table) */
   readonly xdpRxMetadataFeatures: number
   /** xsk-features */

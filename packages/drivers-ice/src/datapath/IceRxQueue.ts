@@ -7,8 +7,11 @@
  * Posting (ice_alloc_rx_bufs): write read.pkt_addr, clear wb.status_error0 (so DD reads 0); the
  * other bytes keep whatever the previous write-back left, as on the real ring.
  * Poll: while status_error0.DD of next_to_clean is set: length = pkt_len & 0x3FFF, build the
- * xdp_buff (XDP_PACKET_HEADROOM), run the program, on XDP_PASS build the skb from the same
- * descriptor (ice_process_skb_fields + ice_receive_skb), re-post the buffer. Nothing is
+ * xdp_buff (XDP_PACKET_HEADROOM; ice_xdp_buff.eop_desc = XdpBuff.rawDesc/rawDescOff, the raw
+ * design's view of the current descriptor), run the program, on XDP_PASS build the skb from the
+ * same descriptor (ice_process_skb_fields + ice_receive_skb), on XDP_TX convert to an xdp_frame
+ * and put it on the queue's XDP TX ring (ice_xmit_xdp_ring; refused -> xdpTxErrors), on
+ * XDP_REDIRECT call xdp_do_redirect (failure -> xdpRedirectErrors), re-post the buffer. Nothing is
  * allocated per packet; every slot always owns one frame of the FrameArea.
  */
 import {
@@ -21,6 +24,9 @@ import {
   runXdp,
   SkbRecord,
   XdpAction,
+  xdpConvertBuffToFrame,
+  xdpDoRedirect,
+  XdpMemType,
   type XdpMetadataOps,
   xdpGetMetalen,
   xdpPrepareBuff,
@@ -59,10 +65,13 @@ export class IceRxQueue {
     readonly area: FrameArea,
     firstFrame: number,
     ifindex: number,
-    ops: XdpMetadataOps
+    ops: XdpMetadataOps,
+    /** XDP_TX onto this queue's XDP TX ring: 1 taken, 0 not */
+    readonly xdpTx: (mem: Uint8Array, frame: number) => number = () => 0
   ) {
     this.ctx = new IceXdpBuff(area, { ifindex, queueIndex: index, dev: { xdpMetadataOps: ops } })
     this.ctx.desc = ring.view
+    this.ctx.rawDesc = ring.view
     this.ctx.pktCtx = this.pktCtx
     this.slotFrame = new Uint32Array(ring.size)
     for (let i = 0; i < ring.size; i++) this.post((firstFrame + i) * area.frameSize)
@@ -101,15 +110,22 @@ export class IceRxQueue {
       const len = view.getUint16(off + IceRxDesc.PKT_LEN, true) & ICE_RX_FLX_DESC_PKT_LEN_M
       xdpPrepareBuff(ctx, frameStart, XDP_PACKET_HEADROOM, len, this.area.frameSize, true)
       ctx.descOff = off
+      ctx.rawDescOff = off
       stats.packets++
       stats.bytes += len
       const prog = dev.xdpProg
       let act: number = XdpAction.PASS
       if (prog !== undefined) {
         act = runXdp(prog.run, ctx)
-        if (accountXdpVerdict(stats, act) !== 0) act = XdpAction.DROP
+        if (accountXdpVerdict(stats, act, true) !== 0) act = XdpAction.DROP
       }
       if (act === XdpAction.PASS) this.buildSkb(dev, off)
+      else if (act === XdpAction.TX) {
+        const f = xdpConvertBuffToFrame(ctx, XdpMemType.PAGE_POOL)
+        if (f < 0 || this.xdpTx(ctx.area.bytes, f) === 0) stats.xdpTxErrors++
+      } else if (act === XdpAction.REDIRECT) {
+        if (xdpDoRedirect(ctx) < 0) stats.xdpRedirectErrors++
+      }
       ring.consumer = (ring.consumer + 1) >>> 0
       this.post(frameStart)
       done++

@@ -76,3 +76,28 @@ export class IcePhc {
 
 /** a - b for u64 halves as a float64 of ns (exact while |a - b| < 2^53): for staleness checks. */
 export const u64DiffNs = (aHi: number, aLo: number, bHi: number, bLo: number): number => (aHi - bHi) * TWO32 + (aLo - bLo)
+
+/**
+ * ice_ptp_extend_40b_ts(pf, in_tstamp) without its discard check (the caller applies it): the raw
+ * PHY timestamp is 40 bits, {ns[31:0] : 32 | sub-ns : 7 | valid : 1} from bit 39 down to bit 0
+ * ("32 bits of nanoseconds | 7 high bits of sub ns underflow | v", ice_ptp.c). It is passed here as
+ * its high 8 bits (`rawHi8` = bits 39:32) and low 32 bits (`rawLo32` = bits 31:0); the extension
+ * takes (in_tstamp >> 8) & GENMASK_ULL(31, 0) — dropping the valid bit and the sub-ns bits —
+ * and runs ice_ptp_extend_32b_ts with the PF's cached PHC time. The caller checks the valid bit
+ * first ("It is assumed that the caller verifies the timestamp is valid").
+ */
+export const iceExtend40bTs = (cachedHi: number, cachedLo: number, rawHi8: number, rawLo32: number, out: U64Halves): void => {
+  const in32 = (((rawHi8 & 0xff) << 24) | (rawLo32 >>> 8)) >>> 0
+  iceExtend32bTs(cachedHi, cachedLo, in32, out)
+}
+
+/** ICE_PTP_TS_VALID BIT(0): the valid bit of a raw 40-bit timestamp (ice_ptp.h) */
+export const ICE_PTP_TX_TS_VALID = 1
+/**
+ * The discard window of ice_ptp_extend_40b_ts: a cached PHC time older than 2000 ms
+ * (cached_phc_jiffies + msecs_to_jiffies(2000) before jiffies) makes it return 0 and count
+ * tx_hwtstamp_discarded. devtx has no jiffies: the age is measured on the PHC.
+ */
+export const ICE_PTP_TX_DISCARD_NS = 2_000_000_000
+/** ice_ptp_process_tx_tstamp drops requests waiting longer than 2 * HZ (tx_hwtstamp_timeouts) */
+export const ICE_PTP_TX_TIMEOUT_NS = 2_000_000_000

@@ -12,11 +12,14 @@
  * - checksum:  L3L4P clear -> -ENODATA; RAW_CSUM_VALID -> COMPLETE, cksum = u16 LE @24, level 0;
  *              L4_CHECKED with no L3/L4 error -> UNNECESSARY, level = u8 @26; else NONE.
  */
-import { Errno, type InlineField, type InlineMetadataOps, XdpChecksum } from "@devtx/core"
+import { Errno, type NetDevice, XdpChecksum } from "@devtx/core"
 import { SimRxDesc, SimRxError, SimRxStatus } from "./SimRxDescriptor.js"
 
-const status: InlineField = { offset: SimRxDesc.STATUS, width: 1, bigEndian: false }
-const errors: InlineField = { offset: SimRxDesc.ERRORS, width: 2, bigEndian: false }
+/** core's InlineMetadataOps, named through the NetDevice member that carries it */
+type InlineMetadataOps = NonNullable<NetDevice["xdpMetadataInline"]>
+
+const status = { offset: SimRxDesc.STATUS, width: 1, bigEndian: false } as const
+const errors = { offset: SimRxDesc.ERRORS, width: 2, bigEndian: false } as const
 
 export const simInlineOps: InlineMetadataOps = {
   driver: "sim",

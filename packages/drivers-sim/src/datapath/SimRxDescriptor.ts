@@ -47,7 +47,9 @@
  *   24   | raw_csum (u16)|csum_lvl| rsvd|      flow_mark (u32)     |   flow_mark: NEW in v2
  *        +------+------+------+------+------+------+------+------+
  * flow_mark: the RSS indirection-table entry the hash selected (hash & 127), 0 when not hashed.
- * The read format (buf_addr at 0) is the same in both versions.
+ * Read format v2: buf_addr at byte 4 (u32), everything else zero — byte 1 is where the hardware
+ * writes the status with DD, so the posted descriptor must hold zero there (as Intel's read
+ * formats keep the DD position zero).
  */
 export const SIM_RX_DESC_SIZE = 32
 export const SIM_RX_DESC_VERSION_1 = 1
@@ -92,7 +94,7 @@ export const SIM_RX_LAYOUT_V1: SimRxLayout = {
 
 export const SIM_RX_LAYOUT_V2: SimRxLayout = {
   VERSION_VALUE: SIM_RX_DESC_VERSION_2,
-  BUF_ADDR: 0,
+  BUF_ADDR: 4,
   VERSION: 0,
   STATUS: 1,
   PKT_LEN: 2,

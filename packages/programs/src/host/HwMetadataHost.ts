@@ -11,6 +11,9 @@ import {
   type DriverConfigError,
   type DriverPackage,
   errnoName,
+  type LoadedXdpProgram,
+  loadRawXdpProgram,
+  type RawLoadError,
   type ProgramAttachError,
   u64ToDecimal,
   type ProgramLoadError,
@@ -23,6 +26,7 @@ import { Effect } from "effect"
 import { decodeXdpMeta, formatXdpMeta, type HwMetadataRecord } from "../hw-metadata/HwMetadataRecord.js"
 import { HwMetadataCounters, hwMetadataProgram } from "../hw-metadata/HwMetadataProgram.js"
 import { XdpMeta } from "../hw-metadata/XdpMetaLayout.js"
+import { rawHwMetadataFor, RawStyleUnavailableError } from "../raw/RawPrograms.js"
 
 /**
  * CLOCK_TAI at start: the drivers' default PHC epoch (1_700_000_000_000_000_000 ns) plus 37 s,
@@ -39,6 +43,8 @@ export interface HwMetadataRunOptions<C> {
   readonly frames: ReadonlyArray<Uint8Array>
   readonly binding?: KfuncBindingMode
   readonly udpPort?: number
+  /** "kfunc" (default) or "raw": the raw-descriptor version of the program for this driver */
+  readonly style?: "kfunc" | "raw"
 }
 
 export interface PacketResult {
@@ -76,7 +82,10 @@ export interface HwMetadataRun {
 
 export const runHwMetadata = <C>(
   options: HwMetadataRunOptions<C>
-): Effect.Effect<HwMetadataRun, DriverConfigError | ProgramLoadError | ProgramAttachError | BindingNotBuiltError> =>
+): Effect.Effect<
+  HwMetadataRun,
+  DriverConfigError | ProgramLoadError | ProgramAttachError | BindingNotBuiltError | RawLoadError | RawStyleUnavailableError
+> =>
   Effect.scoped(
     Effect.gen(function* () {
       const driver = options.driver
@@ -88,7 +97,12 @@ export const runHwMetadata = <C>(
       const clock = new SimulatedTaiClock(TAI_START_HI, TAI_START_LO, 2500)
       const counters = new HwMetadataCounters()
       const spec = hwMetadataProgram(options.udpPort === undefined ? {} : { udpPort: options.udpPort }, counters)
-      const prog = yield* loadBound(spec, dev, { mode: options.binding ?? "dev-bound", clock })
+      let prog: LoadedXdpProgram
+      if (options.style === "raw") {
+        const raw = rawHwMetadataFor(driver.name)
+        if (raw instanceof RawStyleUnavailableError) return yield* Effect.fail(raw)
+        prog = yield* loadRawXdpProgram(raw, dev, driver.btf?.(config), clock)
+      } else prog = yield* loadBound(spec, dev, { mode: options.binding ?? "dev-bound", clock })
       yield* attachXdp(dev, prog)
 
       const packets: PacketResult[] = []

@@ -1,0 +1,155 @@
+/**
+ * `devtx run --driver <sim|mlx5|ice> [--pcap FILE] [--program hw-metadata|ping-pong]
+ *   [--style kfunc|raw] [--binding generic|dev-bound|inlined] [--rss-key HEX] [--config FILE]
+ *   [--count N] [--json] [--tx-pcap FILE]`
+ *
+ * Feeds frames (a capture, or the built-in corpus) through the chosen NIC and program.
+ * Configuration: the driver's defaults <- --config FILE <- --rss-key, decoded with the driver's
+ * configSchema before anything runs. Text output: a header line, the xdp_hw_metadata-style lines
+ * of the first --count packets (default 12) and the summary over every frame. --json: one object
+ * per packet (all, or the first --count), then the summary (RunJson.ts). A malformed capture:
+ * the packets before the error are run and reported, then the error (exit 1).
+ * --tx-pcap FILE writes what the device transmitted as classic pcap (ns, Ethernet): the
+ * ping-pong's mirrored frames stamped with the PHC time they left; hw-metadata transmits nothing
+ * (it passes every frame to the stack), so its file has no packets.
+ */
+import * as fs from "node:fs"
+import { decodeDriverConfig } from "@devtx/core"
+import { KfuncBindingModes } from "@devtx/kfuncs"
+import { formatHwMetadataRun, runHwMetadata, runPingPong } from "@devtx/programs"
+import { Effect, Option, Result } from "effect"
+import { Command, Flag } from "effect/cli"
+import { InputFileError, NoFramesError, ProgramOptionError, StyleNotBuiltError } from "../CliErrors.js"
+import { findDriver, installedDriverNames } from "../drivers/InstalledDrivers.js"
+import { writeClassicPcap } from "../pcap/ClassicPcapWriter.js"
+import { LinkType } from "../pcap/PcapFormat.js"
+import { readConfigFile } from "../run/ConfigFile.js"
+import { builtinFrames, captureFrames, type FrameSource } from "../run/FrameSource.js"
+import { pingJson } from "../run/PingPongJson.js"
+import { rssKeyOverride } from "../run/RssKeyOption.js"
+import { packetJson, summaryJson } from "../run/RunJson.js"
+import { printJsonLines, printLines, warn } from "./ProcessOutput.js"
+
+/** packets whose lines the text output shows without --count */
+export const DEFAULT_TEXT_COUNT = 12
+
+const driverFlag = Flag.Literals("driver", installedDriverNames() as [string, ...string[]]).pipe(
+  Flag.withDescription("the NIC: a drivers-* package by its name")
+)
+
+const writeTxPcap = (path: string, records: ReadonlyArray<{ readonly timestampNs: bigint; readonly data: Uint8Array }>) =>
+  Effect.gen(function* () {
+    const bytes = writeClassicPcap(records, { linkType: LinkType.ETHERNET, nanosecond: true })
+    if (Result.isFailure(bytes)) return yield* Effect.fail(bytes.failure)
+    yield* Effect.try({
+      try: () => fs.writeFileSync(path, bytes.success),
+      catch: (e) => new InputFileError({ flag: "--tx-pcap", path, reason: e instanceof Error ? e.message : String(e) })
+    })
+  })
+
+const reportInput = (src: FrameSource) =>
+  Effect.gen(function* () {
+    if (src.skipped.length > 0)
+      yield* warn(`${src.skipped.length} packet(s) of ${src.input} not run: ${src.skipped[0]!.message}${src.skipped.length > 1 ? " (and others)" : ""}`)
+  })
+
+export const runCommand = Command.make(
+  "run",
+  {
+    driver: driverFlag,
+    pcap: Flag.String("pcap").pipe(Flag.withDescription("a pcap or pcapng capture to feed (default: the built-in corpus)"), Flag.optional),
+    program: Flag.Literals("program", ["hw-metadata", "ping-pong"]).pipe(
+      Flag.withDescription("hw-metadata (xdp_hw_metadata) or ping-pong (its AF_XDP TX timestamping side)"),
+      Flag.withDefault("hw-metadata")
+    ),
+    style: Flag.Literals("style", ["kfunc", "raw"]).pipe(
+      Flag.withDescription("kfunc getters, or raw descriptor reads via BTF + CO-RE (issue 5)"),
+      Flag.withDefault("kfunc")
+    ),
+    binding: Flag.Literals("binding", KfuncBindingModes).pipe(
+      Flag.withDescription("how the kfuncs are bound to the device"),
+      Flag.withDefault("dev-bound")
+    ),
+    rssKey: Flag.String("rss-key").pipe(
+      Flag.withDescription("Toeplitz key as colon-separated hex bytes (ethtool -X hkey form; the driver's key length)"),
+      Flag.optional
+    ),
+    config: Flag.String("config").pipe(Flag.withDescription("JSON object of driver configuration fields over its defaults"), Flag.optional),
+    count: Flag.Int("count").pipe(
+      Flag.filter((n) => n >= 0, (n) => `--count must be >= 0, got ${n}`),
+      Flag.withDescription(`packets to show (text default ${DEFAULT_TEXT_COUNT}, --json default all); the summary covers every frame`),
+      Flag.optional
+    ),
+    json: Flag.Boolean("json").pipe(Flag.withDescription("JSON Lines: one object per packet, then a summary"), Flag.withDefault(false)),
+    txPcap: Flag.String("tx-pcap").pipe(Flag.withDescription("write the transmitted frames to FILE (classic pcap, ns)"), Flag.optional)
+  },
+  (o) =>
+    Effect.gen(function* () {
+      const driver = yield* findDriver(o.driver)
+      if (o.style === "raw") return yield* Effect.fail(new StyleNotBuiltError({ style: o.style }))
+      if (o.program === "ping-pong" && o.binding !== "dev-bound")
+        return yield* Effect.fail(
+          new ProgramOptionError({ program: o.program, option: "--binding", value: o.binding, reason: "the ping-pong host loads hw-metadata dev-bound only" })
+        )
+      const fromFile = Option.isSome(o.config) ? yield* readConfigFile(driver, o.config.value) : {}
+      const rss = Option.isSome(o.rssKey) ? yield* rssKeyOverride(driver, o.rssKey.value) : {}
+      const config = { ...fromFile, ...rss }
+      // decode now, so a bad configuration fails before any frame is read
+      yield* decodeDriverConfig(driver, { ...(driver.defaultConfig as Record<string, unknown>), ...config })
+      const src = Option.isSome(o.pcap) ? yield* captureFrames(o.pcap.value) : builtinFrames(o.program)
+      yield* reportInput(src)
+      if (src.frames.length === 0 && src.captureError === undefined)
+        return yield* Effect.fail(new NoFramesError({ path: src.input, reason: "no packet can be fed to a NIC (no Ethernet-reconstructible packet in the capture)" }))
+      const inputLabel = src.format === "builtin" ? "corpus=builtin" : `${src.format}=${src.input}`
+      const count = Option.getOrUndefined(o.count)
+
+      if (o.program === "ping-pong") {
+        const r = yield* runPingPong(driver, src.frames, config)
+        if (o.json) {
+          const pings = pingJson(r)
+          yield* printJsonLines([
+            ...(count === undefined ? pings : pings.slice(0, count)),
+            {
+              summary: true,
+              driver: driver.name,
+              program: "ping-pong",
+              input: src.input,
+              offered: src.frames.length,
+              completed: r.pings.length,
+              skipped_packets: src.skipped.length,
+              capture_error: src.captureError?.message ?? null
+            }
+          ])
+        } else {
+          yield* printLines([
+            `devtx ping-pong: driver=${driver.name} program=xdp_hw_metadata+ping-pong binding=dev-bound ${inputLabel} (${src.frames.length} frames)`,
+            ...r.lines,
+            `summary: offered=${src.frames.length} completed=${r.pings.length}`
+          ])
+        }
+        if (Option.isSome(o.txPcap)) yield* writeTxPcap(o.txPcap.value, r.pings.map((p) => ({ timestampNs: p.wireTime, data: p.wire })))
+      } else {
+        const run = yield* runHwMetadata({ driver, config, frames: src.frames, binding: o.binding })
+        if (o.json) {
+          const packets = run.packets.map((p) => packetJson(p, src.packetIndex[p.index] ?? p.index))
+          yield* printJsonLines([
+            ...(count === undefined ? packets : packets.slice(0, count)),
+            summaryJson(run, {
+              driver: driver.name,
+              binding: o.binding,
+              input: src.input,
+              skippedPackets: src.skipped.length,
+              captureError: src.captureError?.message ?? null
+            })
+          ])
+        } else {
+          yield* printLines([
+            `devtx hw-metadata: driver=${driver.name} program=xdp_hw_metadata binding=${o.binding} ${inputLabel} (${src.frames.length} frames)`,
+            ...formatHwMetadataRun(run, count ?? DEFAULT_TEXT_COUNT)
+          ])
+        }
+        if (Option.isSome(o.txPcap)) yield* writeTxPcap(o.txPcap.value, [])
+      }
+      if (src.captureError !== undefined) return yield* Effect.fail(src.captureError)
+    })
+).pipe(Command.withDescription("feed frames (a capture, or the built-in corpus) through a NIC and an XDP program"))

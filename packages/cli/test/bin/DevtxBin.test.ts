@@ -1,0 +1,261 @@
+/**
+ * The real `devtx` bin (packages/cli/dist/bin.js, built first with tsc -b) in a child process:
+ * every command, --help, bad flags (exit 2 and a usage line), unknown driver, missing file, the
+ * typed errors (exit 1, `devtx: <Tag>: …`), `--json` validated by its Schema and its counts
+ * checked against the built-in corpus's ground truth, capture input incl. a truncated file,
+ * `drivers` against each driver's ops table, and `btf export` read back by bpftool.
+ */
+import { execFileSync, spawnSync } from "node:child_process"
+import * as fs from "node:fs"
+import * as os from "node:os"
+import * as path from "node:path"
+import { fileURLToPath } from "node:url"
+import { builtinCorpus, Errno } from "@devtx/core"
+import { driver as iceDriver } from "@devtx/drivers-ice"
+import { driver as mlx5Driver } from "@devtx/drivers-mlx"
+import { driver as simDriver } from "@devtx/drivers-sim"
+import { Schema } from "effect"
+import { afterAll, beforeAll, describe, expect, it } from "vitest"
+import { buildDevtxBin, devtxBin, repoRoot } from "../support/BuiltBin.js"
+import { PingJson, PingPongSummaryJson } from "../../src/run/PingPongJson.js"
+import { RunPacketJson, RunSummaryJson } from "../../src/run/RunJson.js"
+
+const root = repoRoot
+const bin = devtxBin
+const testdata = fileURLToPath(new URL("../pcap/testdata/", import.meta.url))
+const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "devtx-bin-"))
+
+const devtx = (args: ReadonlyArray<string>, cwd = root) => {
+  const r = spawnSync(process.execPath, [bin, ...args], { cwd, encoding: "utf8", timeout: 120_000 })
+  return { code: r.status, out: r.stdout, err: r.stderr }
+}
+
+beforeAll(() => {
+  buildDevtxBin()
+}, 300_000)
+afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }))
+
+const corpus = builtinCorpus()
+const rx = corpus.filter((f) => !f.truth.isRunt && f.truth.frameLen - 14 - 4 * f.truth.vlans.length <= 1500)
+const ip = rx.filter((f) => f.truth.l3 !== "arp")
+const tagged = rx.filter((f) => f.truth.vlans.length > 0)
+
+describe("devtx: usage", () => {
+  it("--help lists every command; each command has --help", () => {
+    const h = devtx(["--help"])
+    expect(h.code).toBe(0)
+    for (const c of ["run", "drivers", "btf", "bench", "report", "new-driver"]) expect(h.out).toMatch(new RegExp(`^\\s+${c}\\s`, "m"))
+    for (const c of [["run"], ["drivers"], ["btf", "dump"], ["btf", "export"], ["bench"], ["report"], ["new-driver"]]) {
+      const r = devtx([...c, "--help"])
+      expect(r.code, c.join(" ")).toBe(0)
+      expect(r.out).toContain(`devtx ${c.join(" ")}`)
+    }
+    expect(devtx(["run", "--help"]).out).toMatch(/--driver choice .*choices: sim, mlx5, ice/)
+  })
+
+  it("bad flags exit 2 with a usage line and the error", () => {
+    for (const args of [["run", "--driver", "sim", "--bogus"], ["run"], ["run", "--driver", "sim", "--count", "x"]]) {
+      const r = devtx(args)
+      expect(r.code, args.join(" ")).toBe(2)
+      expect(r.out, args.join(" ")).toMatch(/^USAGE\n\s+devtx/m)
+      expect(r.err, args.join(" ")).toMatch(/ERROR/)
+    }
+  })
+
+  it("an unknown driver exits 2 naming the installed ones", () => {
+    for (const args of [["run", "--driver", "e1000"], ["btf", "dump", "--driver", "e1000"]]) {
+      const r = devtx(args)
+      expect(r.code).toBe(2)
+      expect(r.err).toContain('"e1000"')
+      expect(r.err).toContain('"sim" | "mlx5" | "ice"')
+    }
+  })
+})
+
+describe("devtx run", () => {
+  it("text: the npm start shape and the corpus-truth summary", () => {
+    const r = devtx(["run", "--driver", "sim", "--count", "3"])
+    expect(r.code).toBe(0)
+    const lines = r.out.trim().split("\n")
+    expect(lines[0]).toBe(`devtx hw-metadata: driver=sim program=xdp_hw_metadata binding=dev-bound corpus=builtin (${corpus.length} frames)`)
+    expect(lines.filter((l) => l.startsWith("packet ")).length).toBe(3)
+    expect(r.out).toContain(`packets: offered=${corpus.length} received=${rx.length} dropped_by_mac=${corpus.length - rx.length} rx_missed=0`)
+    expect(r.out).toContain(`hints found: timestamp=${rx.length} hash=${ip.length} vlan-tag=${tagged.length} checksum=${ip.length}`)
+  })
+
+  it("--json: every line validates; per-packet values and errors agree with the corpus truth", () => {
+    const r = devtx(["run", "--driver", "sim", "--json"])
+    expect(r.code).toBe(0)
+    const objs = r.out.trim().split("\n").map((l) => JSON.parse(l) as unknown)
+    const packets = objs.slice(0, -1).map((o) => Schema.decodeUnknownSync(RunPacketJson)(o))
+    const summary = Schema.decodeUnknownSync(RunSummaryJson)(objs.at(-1))
+    expect(packets.length).toBe(rx.length)
+    expect(packets.map((p) => p.index)).toEqual(rx.map((f) => f.index))
+    const ENODATA = -Errno.ENODATA
+    packets.forEach((p, i) => {
+      const t = rx[i]!.truth
+      expect(p.verdict).toBe("XDP_PASS")
+      expect(p.errors.timestamp).toBeNull()
+      expect(p.rx_timestamp).toMatch(/^\d+$/)
+      expect(p.errors.hash).toBe(t.l3 === "arp" ? ENODATA : null)
+      expect(p.errors.checksum).toBe(t.l3 === "arp" ? ENODATA : null)
+      expect(p.errors.vlan).toBe(t.vlans.length > 0 ? null : ENODATA)
+      if (t.vlans.length > 0) {
+        const v = t.vlans[0]!
+        expect([p.vlan_proto, p.vlan_tci]).toEqual([v.tpid, (v.pcp << 13) | (v.dei << 12) | v.vid])
+      }
+    })
+    expect(summary).toMatchObject({ offered: corpus.length, received: rx.length, dropped_by_mac: corpus.length - rx.length, skipped_packets: 0, capture_error: null })
+    expect(summary.found).toEqual({ timestamp: rx.length, hash: ip.length, "vlan-tag": tagged.length, checksum: ip.length })
+    expect(summary.errors["hash"]).toEqual({ "-ENODATA": rx.length - ip.length })
+  })
+
+  it("--binding generic resolves through the ops table; --binding inlined is a typed error", () => {
+    const g = devtx(["run", "--driver", "mlx5", "--binding", "generic", "--json", "--count", "0"])
+    expect(g.code).toBe(0)
+    expect(Schema.decodeUnknownSync(RunSummaryJson)(JSON.parse(g.out)).binding).toBe("generic")
+    const i = devtx(["run", "--driver", "sim", "--binding", "inlined"])
+    expect(i.code).toBe(1)
+    expect(i.err).toMatch(/^devtx: BindingNotBuiltError: /)
+  })
+
+  it("--style raw says it lands with issue 5", () => {
+    const r = devtx(["run", "--driver", "ice", "--style", "raw"])
+    expect(r.code).toBe(1)
+    expect(r.err).toMatch(/^devtx: StyleNotBuiltError: .*issue 5/)
+  })
+
+  it("--rss-key: the driver's length in colon hex; a bad key names the value and the byte", () => {
+    const key = Array.from({ length: 40 }, (_, i) => ((i * 37 + 11) & 0xff).toString(16).padStart(2, "0")).join(":")
+    const a = JSON.parse(devtx(["run", "--driver", "sim", "--json", "--count", "1"]).out.split("\n")[0]!)
+    const b = JSON.parse(devtx(["run", "--driver", "sim", "--json", "--count", "1", "--rss-key", key]).out.split("\n")[0]!)
+    expect(a.rx_hash).not.toBe(b.rx_hash)
+    const short = devtx(["run", "--driver", "sim", "--rss-key", "6d:5a:56"])
+    expect(short.code).toBe(1)
+    expect(short.err).toContain("RssKeyError: --rss-key '6d:5a:56' for driver sim: 3 bytes given, driver sim takes a 40-byte key")
+    const ice = devtx(["run", "--driver", "ice", "--rss-key", key])
+    expect(ice.err).toContain("driver ice takes a 52-byte key")
+    const hex = devtx(["run", "--driver", "sim", "--rss-key", key.replace(/^6d/, "zz").replace(/^../, "zz")])
+    expect(hex.err).toMatch(/byte 0 'zz' is not two hex digits/)
+  })
+
+  it("--config: applied over the defaults; missing file, non-JSON, unknown field and bad value are typed errors", () => {
+    const off = path.join(tmp, "off.json")
+    fs.writeFileSync(off, JSON.stringify({ rxhash: false }))
+    const s = JSON.parse(devtx(["run", "--driver", "sim", "--json", "--config", off]).out.trim().split("\n").at(-1)!)
+    expect(s.found.hash).toBe(0)
+    expect(devtx(["run", "--driver", "sim", "--config", path.join(tmp, "none.json")]).err).toMatch(/^devtx: InputFileError: --config .*none\.json: ENOENT/)
+    const bad = path.join(tmp, "bad.json")
+    fs.writeFileSync(bad, "{ rxhash: ")
+    expect(devtx(["run", "--driver", "sim", "--config", bad]).err).toMatch(/^devtx: ConfigFileError: .*not JSON/)
+    fs.writeFileSync(bad, JSON.stringify({ rxhsah: true }))
+    expect(devtx(["run", "--driver", "sim", "--config", bad]).err).toMatch(/unknown sim configuration field 'rxhsah'/)
+    fs.writeFileSync(bad, JSON.stringify({ mtu: 10 }))
+    const v = devtx(["run", "--driver", "sim", "--config", bad])
+    expect(v.code).toBe(1)
+    expect(v.err).toMatch(/^devtx: DriverConfigError: /)
+  })
+
+  it("--pcap: a tcpdump capture runs; a missing file and a truncated file are typed errors (packets before it still run)", () => {
+    const ok = devtx(["run", "--driver", "sim", "--pcap", path.join(testdata, "lo-usec.pcap"), "--json"])
+    expect(ok.code).toBe(0)
+    const s = Schema.decodeUnknownSync(RunSummaryJson)(JSON.parse(ok.out.trim().split("\n").at(-1)!))
+    expect(s.offered).toBe(32)
+    // loopback frames carry no padding: the ones under ETH_ZLEN (60) are runts the MAC drops
+    const sizes = execFileSync("tcpdump", ["-r", path.join(testdata, "lo-usec.pcap"), "-e", "-nn"], { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] })
+      .trim()
+      .split("\n")
+      .map((l) => Number(/length (\d+):/.exec(l)![1]))
+    expect(s.received).toBe(sizes.filter((n) => n >= 60).length)
+    expect(devtx(["run", "--driver", "sim", "--pcap", path.join(tmp, "missing.pcap")]).err).toMatch(/^devtx: InputFileError: --pcap .*missing\.pcap: ENOENT/)
+    const cut = path.join(tmp, "cut.pcap")
+    const full = fs.readFileSync(path.join(testdata, "lo-usec.pcap"))
+    fs.writeFileSync(cut, full.subarray(0, 1000))
+    const t = devtx(["run", "--driver", "sim", "--pcap", cut, "--json"])
+    expect(t.code).toBe(1)
+    expect(t.err).toMatch(/^devtx: CaptureFormatError: pcap: truncated .* at byte offset \d+ \(packet index (\d+);/)
+    const idx = Number(/packet index (\d+)/.exec(t.err)![1])
+    const ts = Schema.decodeUnknownSync(RunSummaryJson)(JSON.parse(t.out.trim().split("\n").at(-1)!))
+    expect(ts.offered).toBe(idx)
+    expect(idx).toBeGreaterThan(0)
+    expect(ts.capture_error).toContain("byte offset")
+  })
+
+  it("--program ping-pong: pings validate; the mirrored frames go to --tx-pcap; other bindings are refused", () => {
+    const tx = path.join(tmp, "tx.pcap")
+    const r = devtx(["run", "--driver", "sim", "--program", "ping-pong", "--json", "--tx-pcap", tx])
+    expect(r.code).toBe(0)
+    const objs = r.out.trim().split("\n").map((l) => JSON.parse(l) as unknown)
+    const pings = objs.slice(0, -1).map((o) => Schema.decodeUnknownSync(PingJson)(o))
+    const sum = Schema.decodeUnknownSync(PingPongSummaryJson)(objs.at(-1))
+    expect(pings.length).toBe(sum.completed)
+    expect(sum.completed).toBe(sum.offered)
+    const back = execFileSync("tcpdump", ["-r", tx, "-nn", "--time-stamp-precision=nano", "-tt"], { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] })
+      .trim()
+      .split("\n")
+    expect(back.length).toBe(pings.length)
+    back.forEach((l, i) => {
+      const [sec, frac] = l.split(" ")[0]!.split(".")
+      expect(`${sec}${frac}`.replace(/^0+/, "")).toBe(pings[i]!.tx_wire_time)
+      expect(l).toMatch(/\.9091 > .*: UDP/)
+    })
+    expect(devtx(["run", "--driver", "sim", "--program", "ping-pong", "--binding", "generic"]).err).toMatch(/ProgramOptionError/)
+  })
+})
+
+describe("devtx drivers", () => {
+  it("lists every driver with the features its ops tables give (ynl names)", () => {
+    const r = devtx(["drivers", "--json"])
+    expect(r.code).toBe(0)
+    const list = JSON.parse(r.out) as Array<Record<string, unknown>>
+    expect(list.map((d) => d["name"])).toEqual(["sim", "mlx5", "ice"])
+    for (const drv of [simDriver, mlx5Driver, iceDriver] as const) {
+      const dev = (drv.createDevice as (c: unknown, o: { ifname: string; ifindex: number }) => import("@devtx/core").NetDevice)(drv.defaultConfig, { ifname: "x", ifindex: 2 })
+      const o = dev.xdpMetadataOps
+      const want = [
+        ...(o.xmoRxTimestamp ? ["timestamp"] : []),
+        ...(o.xmoRxHash ? ["hash"] : []),
+        ...(o.xmoRxVlanTag ? ["vlan-tag"] : []),
+        ...(o.xmoRxChecksum ? ["checksum"] : [])
+      ]
+      const t = dev.xskTxMetadataOps as Record<string, unknown> | undefined
+      const entry = list.find((d) => d["name"] === drv.name)!
+      expect(entry["xdp-rx-metadata-features"]).toEqual(want)
+      expect((entry["xsk-features"] as string[]).length > 0).toBe(t !== undefined)
+    }
+    const text = devtx(["drivers"])
+    expect(text.out).toMatch(/^sim: .*\n {2}xdp-rx-metadata-features: \{'timestamp', 'hash', 'vlan-tag', 'checksum'\}\n {2}xsk-features: \{'tx-timestamp', 'tx-checksum', 'tx-launch-time-fifo'\}$/m)
+  })
+})
+
+describe("devtx btf", () => {
+  for (const drv of [simDriver, mlx5Driver, iceDriver]) {
+    it(`${drv.name}: export is read by bpftool and dump prints what bpftool prints (or: publishes no BTF yet)`, () => {
+      const split = path.join(tmp, `${drv.name}.btf`)
+      const base = path.join(tmp, `${drv.name}.base.btf`)
+      const e = devtx(["btf", "export", "--driver", drv.name, "-o", split, "--base-out", base])
+      if (drv.btf === undefined) {
+        expect(e.code).toBe(1)
+        expect(e.err).toBe(`devtx: DriverBtfNotPublishedError: driver ${drv.name} publishes no BTF yet (its DriverPackage has no btf member)\n`)
+        expect(devtx(["btf", "dump", "--driver", drv.name]).code).toBe(1)
+        return
+      }
+      expect(e.code).toBe(0)
+      const bpf = (...a: string[]) => execFileSync("bpftool", a, { encoding: "utf8" })
+      expect(devtx(["btf", "dump", "--driver", drv.name, "--format", "raw"]).out).toBe(bpf("btf", "dump", "file", split, "-B", base, "format", "raw"))
+      expect(devtx(["btf", "dump", "--driver", drv.name, "--format", "c"]).out).toBe(bpf("btf", "dump", "file", split, "-B", base, "format", "c"))
+      expect(devtx(["btf", "dump", "--driver", drv.name, "--format", "json"]).out).toBe(bpf("-j", "btf", "dump", "file", split, "-B", base, "format", "raw"))
+      expect(bpf("btf", "dump", "file", base, "format", "raw")).toMatch(/^\[1\] /)
+    })
+  }
+})
+
+describe("devtx bench / report", () => {
+  it("parse their flags and say bench/ lands with issue 9", () => {
+    const b = devtx(["bench", "--quick", "--filter", "rx.*", "--out", tmp])
+    expect(b.code).toBe(1)
+    expect(b.err).toBe("devtx: BenchNotBuiltError: devtx bench: the benchmark suites and report generator (bench/) land with issue 9\n")
+    expect(devtx(["report", tmp]).err).toMatch(/BenchNotBuiltError: devtx report: .*issue 9/)
+    expect(devtx(["report"]).code).toBe(2)
+  })
+})
