@@ -5,10 +5,10 @@
  */
 import { Data } from "effect"
 
-/** `--style raw`: the raw-descriptor programs are issue 5. */
+/** `--style raw --program ping-pong`: the raw ping-pong is not written yet (issue 5). */
 export class StyleNotBuiltError extends Data.TaggedError("StyleNotBuiltError")<{ readonly style: string }> {
   override get message(): string {
-    return `--style ${this.style}: the raw-descriptor (BTF + CO-RE) program style lands with issue 5; use --style kfunc`
+    return `--style ${this.style} --program ping-pong: the raw-descriptor ping-pong is not written yet (issue 5); hw-metadata has a raw style`
   }
 }
 

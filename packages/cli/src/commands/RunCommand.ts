@@ -86,7 +86,7 @@ export const runCommand = Command.make(
   (o) =>
     Effect.gen(function* () {
       const driver = yield* findDriver(o.driver)
-      if (o.style === "raw") return yield* Effect.fail(new StyleNotBuiltError({ style: o.style }))
+      if (o.style === "raw" && o.program === "ping-pong") return yield* Effect.fail(new StyleNotBuiltError({ style: o.style }))
       if (o.program === "ping-pong" && o.binding !== "dev-bound")
         return yield* Effect.fail(
           new ProgramOptionError({ program: o.program, option: "--binding", value: o.binding, reason: "the ping-pong host loads hw-metadata dev-bound only" })
@@ -129,7 +129,7 @@ export const runCommand = Command.make(
         }
         if (Option.isSome(o.txPcap)) yield* writeTxPcap(o.txPcap.value, r.pings.map((p) => ({ timestampNs: p.wireTime, data: p.wire })))
       } else {
-        const run = yield* runHwMetadata({ driver, config, frames: src.frames, binding: o.binding })
+        const run = yield* runHwMetadata({ driver, config, frames: src.frames, binding: o.binding, style: o.style })
         if (o.json) {
           const packets = run.packets.map((p) => packetJson(p, src.packetIndex[p.index] ?? p.index))
           yield* printJsonLines([
@@ -144,7 +144,7 @@ export const runCommand = Command.make(
           ])
         } else {
           yield* printLines([
-            `devtx hw-metadata: driver=${driver.name} program=xdp_hw_metadata binding=${o.binding} ${inputLabel} (${src.frames.length} frames)`,
+            `devtx hw-metadata: driver=${driver.name} program=xdp_hw_metadata ${o.style === "raw" ? "style=raw (CO-RE)" : `binding=${o.binding}`} ${inputLabel} (${src.frames.length} frames)`,
             ...formatHwMetadataRun(run, count ?? DEFAULT_TEXT_COUNT)
           ])
         }

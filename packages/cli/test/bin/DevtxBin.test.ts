@@ -119,10 +119,19 @@ describe("devtx run", () => {
     expect(i.err).toMatch(/^devtx: BindingNotBuiltError: /)
   })
 
-  it("--style raw says it lands with issue 5", () => {
-    const r = devtx(["run", "--driver", "ice", "--style", "raw"])
-    expect(r.code).toBe(1)
-    expect(r.err).toMatch(/^devtx: StyleNotBuiltError: .*issue 5/)
+  it("--style raw: the CO-RE program on sim prints the same metadata as the kfunc one; a NIC without a raw version says so", () => {
+    const raw = devtx(["run", "--driver", "sim", "--style", "raw", "--count", "5"])
+    expect(raw.code).toBe(0)
+    const kf = devtx(["run", "--driver", "sim", "--count", "5"])
+    const body = (out: string) => out.split("\n").slice(1).filter((l) => !l.includes("kfunc binding") && !l.includes("XDP RX-time") && !l.includes("HW RX-time"))
+    expect(raw.out.split("\n")[0]).toContain("style=raw (CO-RE)")
+    expect(body(raw.out)).toEqual(body(kf.out))
+    const ice = devtx(["run", "--driver", "ice", "--style", "raw"])
+    expect(ice.code).toBe(1)
+    expect(ice.err).toMatch(/^devtx: RawStyleUnavailableError: no raw-style hw-metadata for driver 'ice'/)
+    const pp = devtx(["run", "--driver", "sim", "--style", "raw", "--program", "ping-pong"])
+    expect(pp.code).toBe(1)
+    expect(pp.err).toMatch(/^devtx: StyleNotBuiltError: .*ping-pong/)
   })
 
   it("--rss-key: the driver's length in colon hex; a bad key names the value and the byte", () => {
