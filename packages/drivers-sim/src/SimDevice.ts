@@ -27,6 +27,7 @@ import {
   simDevtxTxTimestamp
 } from "./datapath/SimDevtxOps.js"
 import { SimHardwareModel } from "./datapath/SimHardwareModel.js"
+import { simInlineOps } from "./datapath/SimInlineOps.js"
 import { simRxChecksum, simRxHash, simRxTimestamp, simRxVlanTag, type SimXdpBuff } from "./datapath/SimMetadataOps.js"
 import { SimPhc } from "./datapath/SimPhc.js"
 import { SIM_RX_DESC_SIZE, simRxLayout } from "./datapath/SimRxDescriptor.js"
@@ -189,6 +190,7 @@ export const createSimDevice = (config: SimConfig, options: DeviceOptions): SimN
     },
     devtxOps,
     devtx,
+    xdpMetadataInline: simInlineOps,
     xdpXmit(mem, frame) {
       return txQueues[0]!.xdpXmitFrame(mem, frame)
     },

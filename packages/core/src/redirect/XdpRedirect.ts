@@ -12,7 +12,7 @@
  * - DEVMAP: the buffer becomes an xdp_frame and goes to the target's ndo_xdp_xmit (NetDevice
  *   xdpXmit). The model's target copies the frame into its own memory (real drivers DMA-map the
  *   source page and return it at completion); the data_meta area travels with it.
- * - CPUMAP: the xdp_frame is queued for the remote CPU (a copy of hard start .. data_end); a
+ * - CPUMAP: the xdp_frame is queued for the remote CPU (a copy of the whole buffer); a
  *   full queue drops (-ENOBUFS). cpuMapRun later builds skbs from the frames
  *   (__xdp_build_skb_from_frame): data, length, metadata length — and no hash, VLAN or hardware
  *   timestamp, because those lived in the RX descriptor.
@@ -73,7 +73,9 @@ export const xdpDoRedirect = (xdp: XdpBuff): number => {
     q.dropped++
     return -Errno.ENOBUFS
   }
-  q.frames.push(xdp.area.bytes.slice(f, xdp.dataEnd))
+  // the remote CPU gets the whole buffer (the kernel hands over the page): hard start .. frame end,
+  // so anything the program stored beyond data_end (skb_shared_info.hwtstamps) comes along
+  q.frames.push(xdp.area.bytes.slice(f, xdp.hardStart + xdp.frameSz))
   q.frameAddrs.push(f)
   return 0
 }

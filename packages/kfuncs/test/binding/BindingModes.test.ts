@@ -155,6 +155,7 @@ describe("inlined binding: refusals", () => {
   it("a device without an inline description cannot be bound inlined", () => {
     const cfg = Effect.runSync(decodeDriverConfig(driver, { ...driver.defaultConfig, ringSize: 64 }))
     const d = createSimDevice(cfg, { ifname: "sim9", ifindex: 9 })
+    Object.assign(d, { xdpMetadataInline: undefined }) // a driver that publishes none (the sim does)
     const exit = Effect.runSyncExit(loadBound(probe([]), d, { mode: "inlined" }))
     expect(Exit.isFailure(exit)).toBe(true)
     if (Exit.isFailure(exit)) expect(String(exit.cause)).toContain("publishes no inline description")
