@@ -7,10 +7,13 @@ const root = fileURLToPath(new URL(".", import.meta.url))
 
 export default defineConfig({
   resolve: {
-    alias: [{ find: /^@devtx\/([a-z0-9-]+)$/, replacement: `${root}packages/$1/src/index.ts` }]
+    alias: [
+      { find: /^@devtx\/bench$/, replacement: `${root}bench/src/index.ts` },
+      { find: /^@devtx\/([a-z0-9-]+)$/, replacement: `${root}packages/$1/src/index.ts` }
+    ]
   },
   test: {
-    include: ["packages/*/test/**/*.test.ts"],
+    include: ["packages/*/test/**/*.test.ts", "bench/test/**/*.test.ts"],
     pool: "forks",
     testTimeout: 60_000,
     hookTimeout: 120_000

@@ -1,0 +1,2 @@
+// the helper building bench/ replaces this file
+export {}
