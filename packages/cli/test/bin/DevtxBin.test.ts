@@ -110,11 +110,17 @@ describe("devtx run", () => {
     expect(summary.errors["hash"]).toEqual({ "-ENODATA": rx.length - ip.length })
   })
 
-  it("--binding generic resolves through the ops table; --binding inlined is a typed error", () => {
+  it("--binding generic resolves through the ops table; inlined equals dev-bound on sim and is a typed error where a driver publishes no inline description", () => {
     const g = devtx(["run", "--driver", "mlx5", "--binding", "generic", "--json", "--count", "0"])
     expect(g.code).toBe(0)
     expect(Schema.decodeUnknownSync(RunSummaryJson)(JSON.parse(g.out)).binding).toBe("generic")
-    const i = devtx(["run", "--driver", "sim", "--binding", "inlined"])
+    const packets = (out: string) => out.trim().split("\n").filter((l) => !l.includes('"summary":true'))
+    const inl = devtx(["run", "--driver", "sim", "--binding", "inlined", "--json"])
+    expect(inl.code).toBe(0)
+    const dev = devtx(["run", "--driver", "sim", "--binding", "dev-bound", "--json"])
+    expect(packets(inl.out)).toEqual(packets(dev.out))
+    expect(packets(inl.out).length).toBeGreaterThan(300)
+    const i = devtx(["run", "--driver", "mlx5", "--binding", "inlined"])
     expect(i.code).toBe(1)
     expect(i.err).toMatch(/^devtx: BindingNotBuiltError: /)
   })

@@ -1,28 +1,59 @@
 /**
  * The raw-style programs per NIC: the raw design needs one code path per descriptor format, so
  * a host asks for a driver's version by name. A driver without one yet gets a typed error.
+ *
+ * `config` is the device configuration as the driver package decoded it. The sim's descriptor
+ * carries every "is this hint valid" bit itself, so its program needs none; mlx5's and ice's
+ * descriptors do not carry the device state their kfuncs consult (NETIF_F_RXHASH, the hwtstamp
+ * filter, the clock format, the VLAN stripping protocol, ...), so their programs are built with
+ * it as .rodata (Mlx5RawHwMetadata.ts / IceRawHwMetadata.ts): without `config` they are
+ * unavailable, with the reason.
  */
 import type { RawXdpProgramSpec } from "@devtx/core"
 import { Data } from "effect"
+import { iceRawHwMetadata, iceRawRodataFromConfig } from "./IceRawHwMetadata.js"
+import { mlx5RawHwMetadata, mlx5RawRodataFromConfig } from "./Mlx5RawHwMetadata.js"
 import { simRawHwMetadata } from "./SimRawHwMetadata.js"
 
 export class RawStyleUnavailableError extends Data.TaggedError("RawStyleUnavailableError")<{
   readonly program: string
   readonly driver: string
   readonly available: ReadonlyArray<string>
+  /** why a registered program cannot be built (e.g. missing .rodata); absent: no program for this driver */
+  readonly reason?: string
 }> {
   override get message(): string {
-    return `no raw-style ${this.program} for driver '${this.driver}' yet (raw versions exist for: ${this.available.join(", ")})`
+    return this.reason !== undefined
+      ? `raw-style ${this.program} for driver '${this.driver}' cannot be built: ${this.reason}`
+      : `no raw-style ${this.program} for driver '${this.driver}' yet (raw versions exist for: ${this.available.join(", ")})`
   }
 }
 
-const HW_METADATA: Readonly<Record<string, () => RawXdpProgramSpec>> = {
-  sim: () => simRawHwMetadata()
+type Config = Readonly<Record<string, unknown>> | undefined
+
+const needsConfig = (driver: string): string => `the ${driver} program takes device configuration as .rodata; the host passed none`
+
+const HW_METADATA: Readonly<Record<string, (config: Config) => RawXdpProgramSpec | string>> = {
+  sim: () => simRawHwMetadata(),
+  mlx5: (config) => {
+    if (config === undefined) return needsConfig("mlx5")
+    const r = mlx5RawRodataFromConfig(config)
+    return typeof r === "string" ? r : mlx5RawHwMetadata(r)
+  },
+  ice: (config) => {
+    if (config === undefined) return needsConfig("ice")
+    const r = iceRawRodataFromConfig(config)
+    return typeof r === "string" ? r : iceRawHwMetadata(r)
+  }
 }
 
-export const rawHwMetadataFor = (driver: string): RawXdpProgramSpec | RawStyleUnavailableError => {
+/** The drivers with a raw-style hw-metadata program. */
+export const rawHwMetadataDrivers = (): ReadonlyArray<string> => Object.keys(HW_METADATA)
+
+export const rawHwMetadataFor = (driver: string, config?: unknown): RawXdpProgramSpec | RawStyleUnavailableError => {
   const make = HW_METADATA[driver]
-  return make === undefined
-    ? new RawStyleUnavailableError({ program: "hw-metadata", driver, available: Object.keys(HW_METADATA) })
-    : make()
+  const available = Object.keys(HW_METADATA)
+  if (make === undefined) return new RawStyleUnavailableError({ program: "hw-metadata", driver, available })
+  const built = make(typeof config === "object" && config !== null ? (config as Readonly<Record<string, unknown>>) : undefined)
+  return typeof built === "string" ? new RawStyleUnavailableError({ program: "hw-metadata", driver, available, reason: built }) : built
 }

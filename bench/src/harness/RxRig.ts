@@ -1,0 +1,78 @@
+/**
+ * An RX rig: one device of a driver brought up for benchmarking, its single RX ring filled by the
+ * driver's hardware model with `batch` frames of the built-in corpus (frames the MAC drops —
+ * runts, jumbo frames over the MTU — are skipped; the corpus is cycled until the ring holds
+ * `batch` completions), and the filled state captured so every timed iteration starts from it.
+ *
+ * Geometry: one RX queue (every frame lands on it), ring = batch descriptors (drivers accept
+ * rings up to 4096 (ice) / 8192 (sim, mlx5)), 2 KiB frames. The timed function is `poll()`:
+ * the driver's NAPI poll over the whole batch, running the attached program on each packet.
+ */
+import { type DriverPackage, decodeDriverConfig, generateCorpus, type NetDevice } from "@devtx/core"
+import { Effect } from "effect"
+import { captureDeviceState, type DeviceState, restoreDeviceState } from "./DeviceReplay.js"
+
+export const CORPUS_SEED = 0x62656e63 // "benc"
+
+export interface RxRig {
+  readonly driver: string
+  readonly dev: NetDevice
+  readonly config: unknown
+  readonly batch: number
+  readonly state: DeviceState
+  /** the timed part: NAPI poll of the whole batch; returns packets polled */
+  readonly poll: () => number
+  /** untimed: rings back to what the hardware model wrote */
+  readonly restore: () => void
+}
+
+export class RigFillError extends Error {
+  constructor(readonly driver: string, readonly filled: number, readonly wanted: number) {
+    super(`${driver}: the hardware model accepted ${filled} frames into the ring, wanted ${wanted}`)
+  }
+}
+
+let corpusCache: ReadonlyArray<Uint8Array> | undefined
+const corpusFrames = (): ReadonlyArray<Uint8Array> => {
+  if (corpusCache === undefined) corpusCache = generateCorpus({ seed: CORPUS_SEED, count: 2048 }).map((f) => f.bytes)
+  return corpusCache
+}
+
+/** Offer corpus frames until queue 0 holds `batch` completions. */
+export const fillRing = (dev: NetDevice, batch: number, startAt = 0): number => {
+  const frames = corpusFrames()
+  let i = startAt
+  let guard = 0
+  while (dev.rxPending(0) < batch && guard < batch * 4) {
+    const f = frames[i % frames.length]!
+    dev.hwReceive(f, 0, f.length)
+    i++
+    guard++
+  }
+  return dev.rxPending(0)
+}
+
+export const rxConfigFor = (driver: string, batch: number): Record<string, unknown> => {
+  const common = { rxQueues: 1, ringSize: Math.max(64, batch), frameSize: 2048 }
+  if (driver === "mlx5") return { ...common, tsFormat: "real-time", cqeCompression: false, rxTimestamp: "all" }
+  return common
+}
+
+export const makeRxRig = <C>(driver: DriverPackage<C>, batch: number, ifindex = 2, startAt = 0): RxRig => {
+  const input = { ...(driver.defaultConfig as Record<string, unknown>), ...rxConfigFor(driver.name, batch) }
+  const config = Effect.runSync(decodeDriverConfig(driver, input))
+  const dev = driver.createDevice(config, { ifname: `${driver.name}${ifindex}`, ifindex })
+  dev.stack = () => {}
+  const filled = fillRing(dev, batch, startAt)
+  if (filled !== batch) throw new RigFillError(driver.name, filled, batch)
+  const state = captureDeviceState(dev)
+  return {
+    driver: driver.name,
+    dev,
+    config,
+    batch,
+    state,
+    poll: () => dev.napiPoll(0, batch),
+    restore: () => restoreDeviceState(state)
+  }
+}
