@@ -5,7 +5,7 @@
  * `batch` completions), and the filled state captured so every timed iteration starts from it.
  *
  * Geometry: one RX queue (every frame lands on it), ring = batch descriptors (drivers accept
- * rings up to 4096 (ice) / 8192 (sim, mlx5)), 2 KiB frames. The timed function is `poll()`:
+ * rings up to 4096 (ice) / 8192 (sim, mlx5)), 4 KiB frames (mlx5e needs MTU + 594 bytes in a linear buffer). The timed function is `poll()`:
  * the driver's NAPI poll over the whole batch, running the attached program on each packet.
  */
 import { type DriverPackage, decodeDriverConfig, generateCorpus, type NetDevice } from "@devtx/core"
@@ -53,7 +53,7 @@ export const fillRing = (dev: NetDevice, batch: number, startAt = 0): number => 
 }
 
 export const rxConfigFor = (driver: string, batch: number): Record<string, unknown> => {
-  const common = { rxQueues: 1, ringSize: Math.max(64, batch), frameSize: 2048 }
+  const common = { rxQueues: 1, ringSize: Math.max(64, batch), frameSize: 4096 }
   if (driver === "mlx5") return { ...common, tsFormat: "real-time", cqeCompression: false, rxTimestamp: "all" }
   return common
 }

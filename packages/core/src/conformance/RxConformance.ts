@@ -8,7 +8,7 @@
  *
  * Control plane (allocates freely); the probe itself allocates nothing per packet.
  */
-import { Effect } from "effect"
+import { Data, Effect } from "effect"
 import type { DriverConfigError, DriverPackage } from "../driver/DriverPackage.js"
 import { bringUp, decodeDriverConfig } from "../driver/DriverPackage.js"
 import { PktHashType } from "../hook/SkbRecord.js"
@@ -108,22 +108,38 @@ const probeProgram = (sink: (p: Probe) => void): XdpProgramSpec => ({
 const skbSummed = (x: number): number =>
   x === XdpChecksum.COMPLETE ? SkbChecksum.COMPLETE : x === XdpChecksum.UNNECESSARY ? SkbChecksum.UNNECESSARY : SkbChecksum.NONE
 
+export interface RxConformanceOptions {
+  /**
+   * Frames received before each NAPI poll (default 1: poll after every frame). A larger burst lets
+   * hardware batching show (mlx5 CQE compression forms sessions only over several completions).
+   * Burst mode needs a single RX queue, so completions come back in arrival order.
+   */
+  readonly burst?: number
+}
+
+export class ConformanceSetupError extends Data.TaggedError("ConformanceSetupError")<{ readonly reason: string }> {}
+
 /** Run `frames` through a device of `driver` configured with `config` (partial, over the defaults). */
 export const runRxConformance = <C>(
   driver: DriverPackage<C>,
   frames: ReadonlyArray<CorpusFrame>,
-  config: Record<string, unknown> = {}
-): Effect.Effect<RxConformanceReport, DriverConfigError | ProgramLoadError | ProgramAttachError> =>
+  config: Record<string, unknown> = {},
+  options: RxConformanceOptions = {}
+): Effect.Effect<RxConformanceReport, DriverConfigError | ProgramLoadError | ProgramAttachError | ConformanceSetupError> =>
   Effect.scoped(
     Effect.gen(function* () {
       const cfg = yield* decodeDriverConfig(driver, { ...(driver.defaultConfig as Record<string, unknown>), ...config })
       const sem = driver.rxSemantics(cfg)
       const dev = yield* bringUp(driver, cfg, { ifname: `${driver.name}0`, ifindex: 5 })
-      // the probe's latest record (a box: the closure writes it, the loop reads it)
-      const box: { last: Probe | undefined } = { last: undefined }
+      const burst = options.burst ?? 1
+      if (burst > 1 && dev.numRxQueues !== 1)
+        return yield* Effect.fail(new ConformanceSetupError({ reason: `burst mode needs one RX queue; the configuration has ${dev.numRxQueues}` }))
+      // the probe's records, in poll order (a box: the closure writes it, the loop reads it)
+      const box: { last: Probe | undefined; records: Probe[] } = { last: undefined, records: [] }
       const prog = yield* loadXdpProgram(
         probeProgram((p) => {
           box.last = p
+          box.records.push(p)
         }),
         { ifindex: dev.ifindex, flags: BPF_F_XDP_DEV_BOUND_ONLY, devices: [dev] }
       )
@@ -156,13 +172,27 @@ export const runRxConformance = <C>(
       }
       const phc = new RxTimestampOut()
       let received = 0
-      for (const f of frames) {
-        const exp = expectedRx(f.truth, f.bytes, sem)
-        box.last = undefined
-        dev.hwReceive(f.bytes, 0, f.bytes.length)
-        dev.readPhc(phc)
+      // receive a burst (remembering each accepted frame's arrival PHC), poll, then judge each frame
+      const pending: Array<{ f: CorpusFrame; hi: number; lo: number; accepted: boolean }> = []
+      const results: Array<{ f: CorpusFrame; hi: number; lo: number; p: Probe | undefined }> = []
+      const flush = () => {
+        box.records = []
         for (let q = 0; q < dev.numRxQueues; q++) while (dev.napiPoll(q, 64) > 0) {}
-        const p = box.last as Probe | undefined
+        let k = 0
+        for (const e of pending) results.push({ f: e.f, hi: e.hi, lo: e.lo, p: e.accepted ? box.records[k++] : undefined })
+        pending.length = 0
+      }
+      for (const f of frames) {
+        const rc = dev.hwReceive(f.bytes, 0, f.bytes.length)
+        dev.readPhc(phc)
+        pending.push({ f, hi: phc.hi, lo: phc.lo, accepted: rc === 0 })
+        if (pending.length >= burst) flush()
+      }
+      flush()
+      for (const { f, hi, lo, p } of results) {
+        const exp = expectedRx(f.truth, f.bytes, sem)
+        phc.hi = hi
+        phc.lo = lo
         const check = (c: RxCheck, expected: unknown, actual: unknown) => {
           compared[c]++
           if (JSON.stringify(expected) !== JSON.stringify(actual)) mismatches.push({ frame: f.index, kind: f.kind, check: c, expected, actual })

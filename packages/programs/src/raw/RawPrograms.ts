@@ -9,11 +9,15 @@
  * it as .rodata (Mlx5RawHwMetadata.ts / IceRawHwMetadata.ts): without `config` they are
  * unavailable, with the reason.
  */
-import type { RawXdpProgramSpec } from "@devtx/core"
+import { DevtxPoint, type RawDevtxProgramSpec, type RawXdpProgramSpec } from "@devtx/core"
 import { Data } from "effect"
+import { iceRawDevtxComplete } from "./IceRawDevtx.js"
 import { iceRawHwMetadata, iceRawRodataFromConfig } from "./IceRawHwMetadata.js"
+import { mlx5RawDevtxComplete, mlx5RawDevtxSubmit } from "./Mlx5RawDevtx.js"
 import { mlx5RawHwMetadata, mlx5RawRodataFromConfig } from "./Mlx5RawHwMetadata.js"
+import { type RawDevtxSubmitOptions, simRawDevtxComplete, simRawDevtxSubmit } from "./SimRawDevtx.js"
 import { simRawHwMetadata } from "./SimRawHwMetadata.js"
+import type { TxStampLog } from "./TxStampLog.js"
 
 export class RawStyleUnavailableError extends Data.TaggedError("RawStyleUnavailableError")<{
   readonly program: string
@@ -56,4 +60,33 @@ export const rawHwMetadataFor = (driver: string, config?: unknown): RawXdpProgra
   if (make === undefined) return new RawStyleUnavailableError({ program: "hw-metadata", driver, available })
   const built = make(typeof config === "object" && config !== null ? (config as Readonly<Record<string, unknown>>) : undefined)
   return typeof built === "string" ? new RawStyleUnavailableError({ program: "hw-metadata", driver, available, reason: built }) : built
+}
+
+/**
+ * The raw devtx pair for a driver: a submit program that writes the TX descriptor's request bits
+ * (undefined where the NIC's requests cannot be written through a descriptor view — ice, see
+ * IceRawDevtx.ts) and a completion program that logs the TX stamp into `log` (or, on ice,
+ * -EOPNOTSUPP for every frame).
+ */
+export interface RawDevtxPrograms {
+  readonly submit: RawDevtxProgramSpec | undefined
+  readonly complete: RawDevtxProgramSpec
+}
+
+export const rawDevtxFor = (
+  driver: string,
+  config: unknown,
+  opts: RawDevtxSubmitOptions & { readonly completePoint?: DevtxPoint },
+  log: TxStampLog
+): RawDevtxPrograms | RawStyleUnavailableError => {
+  const point = opts.completePoint ?? DevtxPoint.COMPLETE_XDP
+  const available = ["sim", "mlx5", "ice"]
+  if (driver === "sim") return { submit: simRawDevtxSubmit(opts), complete: simRawDevtxComplete(log, point) }
+  if (driver === "ice") return { submit: undefined, complete: iceRawDevtxComplete(log, point) }
+  if (driver === "mlx5") {
+    const r = typeof config === "object" && config !== null ? mlx5RawRodataFromConfig(config as Readonly<Record<string, unknown>>) : needsConfig("mlx5")
+    if (typeof r === "string") return new RawStyleUnavailableError({ program: "devtx", driver, available, reason: r })
+    return { submit: mlx5RawDevtxSubmit(opts), complete: mlx5RawDevtxComplete(r, log, point) }
+  }
+  return new RawStyleUnavailableError({ program: "devtx", driver, available })
 }

@@ -1,0 +1,53 @@
+/**
+ * The benchmark groups and how one runs. A group is the unit a worker thread executes: one suite
+ * for one driver (or the polymorphism / core / placement setups). Each group runs in a fresh
+ * worker (a fresh V8 isolate), so type feedback gathered by one group — call sites that saw other
+ * drivers' context classes or other programs — never leaks into another group's figures; in
+ * particular "one driver alone" in the polymorphism suite is measured in an isolate that never saw
+ * the other drivers.
+ */
+import type { DriverPackage } from "@devtx/core"
+import { driver as iceDriver } from "@devtx/drivers-ice"
+import { driver as mlx5Driver } from "@devtx/drivers-mlx"
+import { driver as simDriver } from "@devtx/drivers-sim"
+import type { SuiteContext } from "./suites/BenchContext.js"
+import { runCoreSuite } from "./suites/CoreSuite.js"
+import { runPolymorphismSuite } from "./suites/PolymorphismSuite.js"
+import { runRxSuite } from "./suites/RxSuite.js"
+
+// biome-ignore lint/suspicious/noExplicitAny: the hosts pick drivers of different configuration types
+export const BENCH_DRIVERS: ReadonlyArray<DriverPackage<any>> = [simDriver, mlx5Driver, iceDriver]
+
+export type BenchGroup =
+  | { readonly kind: "rx"; readonly driver: string }
+  | { readonly kind: "polymorphism-alone"; readonly driver: string }
+  | { readonly kind: "polymorphism-interleaved" }
+  | { readonly kind: "core" }
+
+export const benchGroups = (): ReadonlyArray<BenchGroup> => [
+  ...BENCH_DRIVERS.map((d) => ({ kind: "rx" as const, driver: d.name })),
+  ...BENCH_DRIVERS.map((d) => ({ kind: "polymorphism-alone" as const, driver: d.name })),
+  { kind: "polymorphism-interleaved" },
+  { kind: "core" }
+]
+
+export const groupName = (g: BenchGroup): string => ("driver" in g ? `${g.kind}:${g.driver}` : g.kind)
+
+const driverNamed = (name: string) => {
+  const d = BENCH_DRIVERS.find((x) => x.name === name)
+  if (d === undefined) throw new Error(`unknown driver ${name}`)
+  return d
+}
+
+export const runGroup = async (g: BenchGroup, ctx: SuiteContext): Promise<void> => {
+  switch (g.kind) {
+    case "rx":
+      return runRxSuite(ctx, driverNamed(g.driver))
+    case "polymorphism-alone":
+      return runPolymorphismSuite(ctx, [driverNamed(g.driver)])
+    case "polymorphism-interleaved":
+      return runPolymorphismSuite(ctx, BENCH_DRIVERS)
+    case "core":
+      return runCoreSuite(ctx)
+  }
+}

@@ -1,0 +1,85 @@
+/**
+ * What both renderings (Markdown, HTML) show, computed once from a results file: the machine,
+ * the targets of issue 9 checked against the rows (met / missed by how much), per-suite tables,
+ * and what was not measured. Pure functions over BenchResultsFile.
+ */
+import type { BenchResultRow, BenchResultsFile } from "../BenchResult.js"
+
+export const STYLE_ORDER = ["empty", "raw-fixed", "raw-core", "kfunc-inlined", "kfunc-dev-bound", "kfunc-generic", "btf-id"]
+
+/** Suites of issue 9 this bench does not measure yet, and why (shown in every report). */
+export const NOT_MEASURED: ReadonlyArray<{ readonly suite: string; readonly reason: string }> = [
+  {
+    suite: "tx-submit / tx-complete (AF_XDP TX metadata, devtx kfuncs, raw devtx)",
+    reason:
+      "not built in this round: the TX rig (UMEM + socket TX ring pre-filled with 4096 descriptors, xskWakeupTx timed for submit, napiPollTx timed for complete, replay of the socket and driver rings) is the next piece of bench/"
+  },
+  {
+    suite: "placement (data_meta, xdp_rx_meta, registry, traits v1/v2, TLV, redirect-to-skb)",
+    reason: "not built in this round: needs a redirect rig (CPUMAP / veth-like device) whose second half is replayed as well"
+  }
+]
+
+export const rowsOf = (r: BenchResultsFile, f: (x: BenchResultRow) => boolean): BenchResultRow[] => r.results.filter(f)
+
+export const find = (r: BenchResultsFile, suite: string, driver: string, style: string, hints: number): BenchResultRow | undefined =>
+  r.results.find((x) => x.suite === suite && x.driver === driver && x.style === style && x.hints === hints)
+
+export const fmtNs = (x: number): string => (x >= 100 ? x.toFixed(0) : x >= 10 ? x.toFixed(1) : x.toFixed(2))
+export const fmtRatio = (x: number | null): string => (x === null || !Number.isFinite(x) ? "-" : `${x.toFixed(2)}x`)
+export const fmtMpps = (x: number): string => (x >= 100 ? x.toFixed(0) : x.toFixed(1))
+
+export interface TargetLine {
+  readonly target: string
+  readonly measured: string
+  readonly verdict: "met" | "missed" | "not measured"
+  readonly detail: string
+}
+
+/** The targets issue 9 asks the report to state, against this run's rows. */
+export const targets = (r: BenchResultsFile): TargetLine[] => {
+  const out: TargetLine[] = []
+  const drivers = [...new Set(rowsOf(r, (x) => x.suite === "rx").map((x) => x.driver))]
+  for (const d of drivers) {
+    const core = find(r, "rx", d, "raw-core", 3)
+    for (const [style, limit] of [
+      ["kfunc-dev-bound", 1.1],
+      ["kfunc-inlined", 1.02]
+    ] as const) {
+      const k = find(r, "rx", d, style, 3)
+      const target = `${style} within ${limit.toFixed(2)}x of raw-core, 3 hints, ${d}`
+      if (k === undefined || core === undefined) {
+        const why = r.skipped.find((s) => s.suite === "rx" && s.driver === d && s.style === style)
+        out.push({ target, measured: "-", verdict: "not measured", detail: why?.reason ?? "no row in this run" })
+        continue
+      }
+      const ratio = k.ns_per_packet / core.ns_per_packet
+      out.push({
+        target,
+        measured: `${ratio.toFixed(3)}x (${fmtNs(k.ns_per_packet)} vs ${fmtNs(core.ns_per_packet)} ns/packet)`,
+        verdict: ratio <= limit ? "met" : "missed",
+        detail: ratio <= limit ? "" : `over by ${((ratio / limit - 1) * 100).toFixed(1)}%`
+      })
+    }
+  }
+  const sim = find(r, "rx", "sim", "kfunc-dev-bound", 3)
+  out.push(
+    sim === undefined
+      ? { target: "RX poll loop, 3 hints, sim, kfunc-dev-bound >= 20 Mpps", measured: "-", verdict: "not measured", detail: "no row in this run" }
+      : {
+          target: "RX poll loop, 3 hints, sim, kfunc-dev-bound >= 20 Mpps",
+          measured: `${fmtMpps(sim.mpps)} Mpps (${fmtNs(sim.ns_per_packet)} ns/packet)`,
+          verdict: sim.mpps >= 20 ? "met" : "missed",
+          detail: sim.mpps >= 20 ? "" : `short by ${((1 - sim.mpps / 20) * 100).toFixed(1)}%`
+        }
+  )
+  return out
+}
+
+/** Interleaved vs alone for the polymorphism suite: per style, the alone figure of each driver and the interleaved one. */
+export const polymorphismTable = (r: BenchResultsFile) => {
+  const rows = rowsOf(r, (x) => x.suite === "polymorphism")
+  const styles = STYLE_ORDER.filter((s) => rows.some((x) => x.style === s))
+  const labels = [...new Set(rows.map((x) => x.driver))].sort((a, b) => a.split("+").length - b.split("+").length || a.localeCompare(b))
+  return { styles, labels, get: (label: string, style: string) => rows.find((x) => x.driver === label && x.style === style) }
+}

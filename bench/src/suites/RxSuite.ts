@@ -1,0 +1,157 @@
+/**
+ * RX suite: per driver, per style, reading 1..4 hints per packet (ProbeRecord.ts order), over a
+ * batch the hardware model filled before timing; plus the empty program (the poll loop's fixed
+ * per-packet cost). Styles: raw-fixed (the floor), raw-core, kfunc-inlined, kfunc-dev-bound,
+ * kfunc-generic, btf-id (skipped with the reason when no such program exists).
+ *
+ * Before anything is timed, for each hint count, every style's per-packet record over the whole
+ * batch must equal the floor's, and the floor's record over a replayed batch must equal its record
+ * over the batch the hardware model filled (DeviceReplay's contract). Then each style is timed;
+ * its ratio is to the floor with the same hint count, measured in the same worker.
+ */
+import { attachXdp, type DriverPackage, type LoadedXdpProgram, loadRawXdpProgram, type NetDevice } from "@devtx/core"
+import { type KfuncBindingMode, loadBound } from "@devtx/kfuncs"
+import { Effect, Exit } from "effect"
+import { makeRxRig, type RxRig } from "../harness/RxRig.js"
+import { timeTask } from "../harness/Timing.js"
+import { emptyProbeSpec, kfuncProbeSpec } from "../probes/KfuncProbe.js"
+import { describeRecord, firstRecordDifference, ProbeSink } from "../probes/ProbeRecord.js"
+import { type RawProbeKind, rawProbeSpec } from "../probes/RawProbe.js"
+import { rawHintTemplateFor } from "../probes/RawHintTemplates.js"
+import { BenchCheckError, type SuiteContext, selected, taskId } from "./BenchContext.js"
+
+export const RX_STYLES = ["raw-fixed", "raw-core", "kfunc-inlined", "kfunc-dev-bound", "kfunc-generic", "btf-id"] as const
+export type RxStyle = (typeof RX_STYLES)[number]
+
+export type LoadOutcome = { readonly ok: true; readonly prog: LoadedXdpProgram } | { readonly ok: false; readonly reason: string }
+
+const outcome = <E extends { readonly message: string }>(eff: Effect.Effect<LoadedXdpProgram, E>): LoadOutcome => {
+  const exit = Effect.runSyncExit(eff)
+  if (Exit.isSuccess(exit)) return { ok: true, prog: exit.value }
+  const err = Exit.findErrorOption(exit)
+  return { ok: false, reason: err._tag === "Some" ? err.value.message : String(exit.cause) }
+}
+
+/** Load the k-hint probe of `style` for `dev`; a style the driver cannot offer comes back with its reason. */
+export const loadRxProbe = <C>(
+  driver: DriverPackage<C>,
+  config: C,
+  dev: NetDevice,
+  style: RxStyle,
+  hints: number,
+  sink: ProbeSink
+): LoadOutcome => {
+  if (style === "btf-id")
+    return {
+      ok: false,
+      reason:
+        "no per-packet BTF-ID program (driver writes a hints struct plus its BTF id before data, program switches on the id) is registered in @devtx/programs at this revision"
+    }
+  if (style === "raw-fixed" || style === "raw-core") {
+    const template = rawHintTemplateFor(driver.name)
+    if (template === undefined) return { ok: false, reason: `no raw hint template for driver ${driver.name} in bench/src/probes` }
+    return outcome(loadRawXdpProgram(rawProbeSpec(template, style as RawProbeKind, hints, sink), dev, driver.btf?.(config)))
+  }
+  const mode = style.slice("kfunc-".length) as KfuncBindingMode
+  return outcome(loadBound(kfuncProbeSpec(hints, style.replace(/-/g, "_"), sink), dev, { mode }))
+}
+
+const attach = (dev: NetDevice, prog: LoadedXdpProgram): void => {
+  Effect.runSync(attachXdp(dev, prog))
+}
+
+/** Run the attached program over a replayed batch; returns a copy of the records. */
+export const recordBatch = (rig: RxRig, sink: ProbeSink, what: string): Int32Array => {
+  rig.restore()
+  sink.reset()
+  const n = rig.poll()
+  if (n !== rig.batch) throw new BenchCheckError(what, `polled ${n} packets, the ring held ${rig.batch}`)
+  return sink.rec.slice()
+}
+
+export const runRxSuite = async <C>(ctx: SuiteContext, driver: DriverPackage<C>): Promise<void> => {
+  const suite = "rx"
+  const anySelected = [0, 1, 2, 3, 4].some((k) => RX_STYLES.some((s) => selected(ctx, taskId(suite, driver.name, s, k))) || selected(ctx, taskId(suite, driver.name, "empty", 0)))
+  if (!anySelected) return
+  const rig = makeRxRig(driver, ctx.batch)
+  const config = rig.config as C
+  const dev = rig.dev
+  const sink = new ProbeSink(ctx.batch)
+
+  // the harness itself: the empty program
+  const emptyId = taskId(suite, driver.name, "empty", 0)
+  if (selected(ctx, emptyId)) {
+    attach(dev, Effect.runSync(loadBound(emptyProbeSpec(sink), dev, { mode: "dev-bound" })))
+    recordBatch(rig, sink, emptyId)
+    ctx.progress(emptyId)
+    const f = await timeTask(emptyId, ctx.plan, rig.batch, rig.poll, rig.restore)
+    ctx.row({ suite, path: "rx", driver: driver.name, style: "empty", hints: 0, ...f, ratio_to_floor: null, batch: rig.batch, unit: "packet" })
+  }
+
+  for (let hints = 1; hints <= 4; hints++) {
+    const styles = RX_STYLES.filter((s) => selected(ctx, taskId(suite, driver.name, s, hints)))
+    if (styles.length === 0) continue
+    // the floor is always loaded, checked and timed when any style of this hint count is selected
+    const floorId = taskId(suite, driver.name, "raw-fixed", hints)
+    const floorLoad = loadRxProbe(driver, config, dev, "raw-fixed", hints, sink)
+    if (!floorLoad.ok) {
+      for (const s of styles) ctx.skip({ suite, driver: driver.name, style: s, reason: `hints=${hints}: the raw-fixed floor does not load: ${floorLoad.reason}` })
+      continue
+    }
+    attach(dev, floorLoad.prog)
+    // the replay contract: what the hardware model wrote == what the replay puts back
+    const fresh = makeRxRig(driver, ctx.batch, 3)
+    attach(fresh.dev, (loadRxProbe(driver, fresh.config as C, fresh.dev, "raw-fixed", hints, sink) as { prog: LoadedXdpProgram }).prog)
+    sink.reset()
+    const n0 = fresh.poll()
+    if (n0 !== ctx.batch) throw new BenchCheckError(floorId, `fresh ring polled ${n0} of ${ctx.batch}`)
+    const hwRec = sink.rec.slice()
+    const floorRec = recordBatch(rig, sink, floorId)
+    const floorAgain = recordBatch(rig, sink, floorId)
+    const dHw = firstRecordDifference(hwRec, floorRec, ctx.batch)
+    const dRe = firstRecordDifference(floorRec, floorAgain, ctx.batch)
+    if (dHw >= 0) throw new BenchCheckError(floorId, `replayed batch differs from the hardware-filled batch at packet ${dHw}: ${describeRecord(floorRec, dHw)} vs ${describeRecord(hwRec, dHw)}`)
+    if (dRe >= 0) throw new BenchCheckError(floorId, `two replays differ at packet ${dRe}`)
+
+    const loaded: { style: RxStyle; prog: LoadedXdpProgram }[] = [{ style: "raw-fixed", prog: floorLoad.prog }]
+    for (const style of styles) {
+      if (style === "raw-fixed") continue
+      const l = loadRxProbe(driver, config, dev, style, hints, sink)
+      if (!l.ok) {
+        ctx.skip({ suite, driver: driver.name, style, reason: `hints=${hints}: ${l.reason}` })
+        continue
+      }
+      attach(dev, l.prog)
+      const rec = recordBatch(rig, sink, taskId(suite, driver.name, style, hints))
+      const d = firstRecordDifference(floorRec, rec, ctx.batch)
+      if (d >= 0)
+        throw new BenchCheckError(
+          taskId(suite, driver.name, style, hints),
+          `packet ${d}: ${style} recorded [${describeRecord(rec, d)}], raw-fixed [${describeRecord(floorRec, d)}]`
+        )
+      loaded.push({ style, prog: l.prog })
+    }
+    ctx.check(`rx ${driver.name} hints=${hints}: ${loaded.map((l) => l.style).join(" == ")} over ${ctx.batch} packets (and replay == hardware fill)`)
+
+    let floorNs = 0
+    for (const { style, prog } of loaded) {
+      const id = taskId(suite, driver.name, style, hints)
+      if (style !== "raw-fixed" && !selected(ctx, id)) continue
+      attach(dev, prog)
+      ctx.progress(id)
+      const f = await timeTask(id, ctx.plan, rig.batch, rig.poll, rig.restore)
+      if (style === "raw-fixed") floorNs = f.ns_per_packet
+      ctx.row({
+        suite,
+        path: "rx",
+        driver: driver.name,
+        style,
+        hints,
+        ...f,
+        ratio_to_floor: f.ns_per_packet / floorNs,
+        batch: rig.batch,
+        unit: "packet"
+      })
+    }
+  }
+}

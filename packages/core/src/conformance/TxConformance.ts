@@ -1,0 +1,167 @@
+/**
+ * The TX conformance suite every driver runs: AF_XDP zero-copy transmission with TX metadata, the
+ * generic expectation being the full UAPI contract (Documentation/networking/xsk-tx-metadata.rst):
+ *   tx.completion  every submitted frame (MTU-sized) is transmitted and completes exactly once, in order
+ *   tx.checksum    CHECKSUM (csum_start = L4 header, csum_offset = the TCP/UDP check field, the
+ *                  field seeded with the pseudo-header sum) leaves a valid L4 checksum on the wire
+ *   tx.timestamp   TIMESTAMP writes completion.tx_timestamp = the PHC time the frame left (one
+ *                  frame per doorbell, so per-batch devices give the same answer)
+ *   tx.launch      LAUNCH_TIME in the future: the frame does not leave before it
+ * Checks use independent arithmetic (a plain one's-complement loop), not the drivers' code. A
+ * driver's deviations (mlx5: no launch time; ice: no AF_XDP TX metadata at all) go in a checked-in
+ * list of KnownGap-like entries, judged by checkTxConformance exactly like the RX suite's.
+ */
+import { Effect } from "effect"
+import type { DriverConfigError, DriverPackage } from "../driver/DriverPackage.js"
+import { bringUp, decodeDriverConfig } from "../driver/DriverPackage.js"
+import type { CorpusFrame } from "../net/TrafficCorpus.js"
+import { RxTimestampOut } from "../metadata/RxMetadataOut.js"
+import { addrRingPop } from "../ring/AddrRing.js"
+import { XdpDescOption } from "../xsk/XdpDesc.js"
+import { makeXskSocket, xskTxProduce } from "../xsk/XskSocket.js"
+import { XdpTxmdFlags, XSK_TX_METADATA_SIZE, XskTxMetadataOff } from "../xsk/XskTxMetadata.js"
+import { registerUmem, XdpUmemFlag } from "../xsk/XskUmem.js"
+
+export type TxCheck = "tx.bind" | "tx.completion" | "tx.checksum" | "tx.timestamp" | "tx.launch"
+
+export interface TxMismatch {
+  readonly frame: number
+  readonly kind: string
+  readonly check: TxCheck
+  readonly expected: unknown
+  readonly actual: unknown
+}
+
+export interface TxConformanceReport {
+  readonly driver: string
+  readonly submitted: number
+  readonly completed: number
+  readonly mismatches: ReadonlyArray<TxMismatch>
+}
+
+export interface TxKnownGap {
+  readonly check: TxCheck
+  readonly reason: string
+}
+
+const CHUNK = 4096
+
+const sum16 = (b: Uint8Array, from: number, to: number, acc: number): number => {
+  let s = acc
+  for (let i = from; i < to; i += 2) s += (b[i]! << 8) | (i + 1 < to ? b[i + 1]! : 0)
+  return s
+}
+const fold = (s: number): number => {
+  let x = s
+  while (x > 0xffff) x = (x & 0xffff) + (x >>> 16)
+  return x
+}
+
+/** Pseudo-header + segment sum of a frame laid out as `f` (truth offsets): 0xffff when the checksum is valid. */
+const l4Sum = (b: Uint8Array, f: CorpusFrame): number => {
+  const t = f.truth
+  const v4 = t.l3 === "ipv4"
+  const addr = t.l3Offset + (v4 ? 12 : 8)
+  const l4Len = t.ipTotalLen - t.l3HeaderLen
+  return fold(sum16(b, t.l4Offset, t.l4Offset + l4Len, sum16(b, addr, addr + (v4 ? 8 : 32), t.ipProto! + l4Len)))
+}
+
+/** Frames the suite transmits: unfragmented TCP/UDP with a checksum, within a 1500-byte MTU. */
+export const txConformanceFrames = (frames: ReadonlyArray<CorpusFrame>): CorpusFrame[] =>
+  frames.filter(
+    (f) =>
+      (f.truth.l4 === "tcp" || f.truth.l4 === "udp") &&
+      f.truth.fragment === "none" &&
+      !f.truth.isRunt &&
+      f.truth.l4Checksum !== "absent" &&
+      f.truth.frameLen - 14 - 4 * f.truth.vlans.length <= 1500
+  )
+
+export const runTxConformance = <C>(
+  driver: DriverPackage<C>,
+  corpus: ReadonlyArray<CorpusFrame>,
+  config: Record<string, unknown> = {}
+): Effect.Effect<TxConformanceReport, DriverConfigError> =>
+  Effect.scoped(
+    Effect.gen(function* () {
+      const cfg = yield* decodeDriverConfig(driver, { ...(driver.defaultConfig as Record<string, unknown>), ...config })
+      const dev = yield* bringUp(driver, cfg, { ifname: `${driver.name}0`, ifindex: 6 })
+      const frames = txConformanceFrames(corpus)
+      const mismatches: TxMismatch[] = []
+      const umem = registerUmem({ len: 16 * CHUNK, chunkSize: CHUNK, headroom: 0, flags: XdpUmemFlag.TX_METADATA_LEN, txMetadataLen: XSK_TX_METADATA_SIZE })
+      if (!("area" in umem)) throw new Error(umem.message) // unreachable: constant, valid registration
+      const s = makeXskSocket(umem, "zerocopy", dev.ifindex, 0, { fill: 16, comp: 16, rx: 16, tx: 16 })
+      if (s instanceof RangeError) throw s // unreachable: powers of two
+      const bind = dev.xskBindZeroCopy(s)
+      if (bind !== 0) {
+        mismatches.push({ frame: -1, kind: "-", check: "tx.bind", expected: 0, actual: bind })
+        return { driver: driver.name, submitted: 0, completed: 0, mismatches }
+      }
+      let wire: { bytes: Uint8Array; hi: number; lo: number } | undefined
+      dev.wire = (m, o, l, hi, lo) => {
+        wire = { bytes: m.slice(o, o + l), hi, lo }
+      }
+      const mem = umem.area.bytes
+      const view = umem.area.view
+      const phcNow = new RxTimestampOut()
+      let completed = 0
+      for (let i = 0; i < frames.length; i++) {
+        const f = frames[i]!
+        const t = f.truth
+        const addr = (i % 16) * CHUNK + 256
+        const meta = addr - XSK_TX_METADATA_SIZE
+        mem.set(f.bytes, addr)
+        mem.fill(0, meta, addr)
+        const field = addr + t.l4Offset + (t.l4 === "tcp" ? 16 : 6)
+        view.setUint16(field, 0, false)
+        const v4 = t.l3 === "ipv4"
+        const a = addr + t.l3Offset + (v4 ? 12 : 8)
+        view.setUint16(field, fold(sum16(mem, a, a + (v4 ? 8 : 32), t.ipProto! + (t.ipTotalLen - t.l3HeaderLen))), false)
+        // every 4th frame asks for a launch time 1 ms ahead of the device clock
+        const launch = i % 4 === 3
+        dev.readPhc(phcNow)
+        let flags = XdpTxmdFlags.CHECKSUM | XdpTxmdFlags.TIMESTAMP
+        // launch time = PHC + 1 ms, as exact u64 halves
+        const carry = phcNow.lo + 1_000_000 >= 4294967296
+        const launchLo = carry ? phcNow.lo + 1_000_000 - 4294967296 : phcNow.lo + 1_000_000
+        const launchHi = carry ? (phcNow.hi + 1) >>> 0 : phcNow.hi
+        if (launch) {
+          flags |= XdpTxmdFlags.LAUNCH_TIME
+          view.setUint32(meta + XskTxMetadataOff.LAUNCH_TIME, launchLo, true)
+          view.setUint32(meta + XskTxMetadataOff.LAUNCH_TIME + 4, launchHi, true)
+        }
+        view.setUint32(meta + XskTxMetadataOff.FLAGS, flags, true)
+        view.setUint16(meta + XskTxMetadataOff.CSUM_START, t.l4Offset, true)
+        view.setUint16(meta + XskTxMetadataOff.CSUM_OFFSET, t.l4 === "tcp" ? 16 : 6, true)
+        wire = undefined
+        xskTxProduce(s, addr, f.bytes.length, XdpDescOption.TX_METADATA)
+        for (let k = 0; k < 8 && s.comp.producer === s.comp.consumer; k++) {
+          dev.xskWakeupTx(0, 16)
+          dev.hwTransmit(0, 16)
+          dev.napiPollTx(0, 16)
+        }
+        const done = addrRingPop(s.comp)
+        const check = (c: TxCheck, expected: unknown, actual: unknown) => {
+          if (JSON.stringify(expected) !== JSON.stringify(actual)) mismatches.push({ frame: f.index, kind: f.kind, check: c, expected, actual })
+        }
+        check("tx.completion", addr, done)
+        if (done === addr && wire === undefined) check("tx.completion", "transmitted", "completed without transmission")
+        if (done !== addr || wire === undefined) continue
+        completed++
+        const w: { bytes: Uint8Array; hi: number; lo: number } = wire
+        check("tx.checksum", 0xffff, l4Sum(w.bytes, f))
+        const ts = [view.getUint32(meta + XskTxMetadataOff.TX_TIMESTAMP + 4, true), view.getUint32(meta + XskTxMetadataOff.TX_TIMESTAMP, true)]
+        check("tx.timestamp", [w.hi, w.lo], ts)
+        if (launch) check("tx.launch", true, w.hi > launchHi || (w.hi === launchHi && w.lo >= launchLo))
+      }
+      return { driver: driver.name, submitted: frames.length, completed, mismatches }
+    })
+  )
+
+export const checkTxConformance = (
+  report: TxConformanceReport,
+  gaps: ReadonlyArray<TxKnownGap>
+): { readonly unexplained: ReadonlyArray<TxMismatch>; readonly stale: ReadonlyArray<TxKnownGap> } => ({
+  unexplained: report.mismatches.filter((m) => !gaps.some((g) => g.check === m.check)),
+  stale: gaps.filter((g) => !report.mismatches.some((m) => m.check === g.check))
+})
