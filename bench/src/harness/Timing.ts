@@ -15,7 +15,7 @@ export interface TimingPlan {
 }
 
 export const FULL_TIMING: TimingPlan = { timeMs: 1000, iterations: 64, warmupTimeMs: 200, warmupIterations: 16 }
-export const QUICK_TIMING: TimingPlan = { timeMs: 120, iterations: 12, warmupTimeMs: 30, warmupIterations: 4 }
+export const QUICK_TIMING: TimingPlan = { timeMs: 250, iterations: 16, warmupTimeMs: 60, warmupIterations: 8 }
 /** for the test: the suites run, the figures are not meaningful */
 export const SMOKE_TIMING: TimingPlan = { timeMs: 1, iterations: 2, warmupTimeMs: 0, warmupIterations: 1 }
 

@@ -61,7 +61,7 @@ export const runCoreSuite = async (ctx: SuiteContext): Promise<void> => {
     if (Result.isFailure(r)) throw new BenchCheckError(decodeId, `decode of ${blob.source} failed: ${r.failure.message}`)
     ctx.check(`core btf-decode: ${blob.source} (${blob.bytes.length} bytes) decodes`)
     ctx.progress(decodeId)
-    const plan = ctx.quick ? { ...ctx.plan, iterations: 3, warmupIterations: 1 } : ctx.plan
+    const plan = ctx.quick ? { ...ctx.plan, iterations: 5, warmupIterations: 1 } : ctx.plan
     let sink = 0
     row("btf-decode", await timeTask(decodeId, plan, 1, () => (sink += Result.isSuccess(decodeBtf(blob.bytes)) ? 1 : 0)), blob.source)
   }

@@ -19,6 +19,7 @@ import { KfuncBindingModes } from "@devtx/kfuncs"
 import { formatHwMetadataRun, runHwMetadata, runPingPong } from "@devtx/programs"
 import { Effect, Option, Result } from "effect"
 import { Command, Flag } from "effect/cli"
+import { makeProgress } from "../ProgressBar.js"
 import { InputFileError, NoFramesError, ProgramOptionError, StyleNotBuiltError } from "../CliErrors.js"
 import { findDriver, installedDriverNames } from "../drivers/InstalledDrivers.js"
 import { writeClassicPcap } from "../pcap/ClassicPcapWriter.js"
@@ -129,7 +130,10 @@ export const runCommand = Command.make(
         }
         if (Option.isSome(o.txPcap)) yield* writeTxPcap(o.txPcap.value, r.pings.map((p) => ({ timestampNs: p.wireTime, data: p.wire })))
       } else {
-        const run = yield* runHwMetadata({ driver, config, frames: src.frames, binding: o.binding, style: o.style })
+        const progress = makeProgress(`devtx run ${driver.name}`)
+        const run = yield* runHwMetadata({ driver, config, frames: src.frames, binding: o.binding, style: o.style, onProgress: progress.update }).pipe(
+          Effect.ensuring(Effect.sync(progress.finish))
+        )
         if (o.json) {
           const packets = run.packets.map((p) => packetJson(p, src.packetIndex[p.index] ?? p.index))
           yield* printJsonLines([

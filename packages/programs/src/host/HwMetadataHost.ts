@@ -45,6 +45,8 @@ export interface HwMetadataRunOptions<C> {
   readonly udpPort?: number
   /** "kfunc" (default) or "raw": the raw-descriptor version of the program for this driver */
   readonly style?: "kfunc" | "raw"
+  /** called after every frame with (frames done, total) — a host's progress display */
+  readonly onProgress?: (done: number, total: number) => void
 }
 
 export interface PacketResult {
@@ -133,6 +135,7 @@ export const runHwMetadata = <C>(
         const f = options.frames[i]!
         dev.hwReceive(f, 0, f.length)
         for (let q = 0; q < dev.numRxQueues; q++) while (dev.napiPoll(q, 64) > 0) {}
+        options.onProgress?.(i + 1, options.frames.length)
       }
 
       const found = { timestamp: 0, hash: 0, "vlan-tag": 0, checksum: 0 }
