@@ -28,30 +28,19 @@
  * "eop_desc" (XdpBuff.rawDesc / rawDescOff in the RX poll loop point at the EOP descriptor).
  * Layout-independent of the configuration: one BTF for every IceConfig.
  */
-import { type Btf, BtfBuilder, type BtfKind, type DriverBtf, findByName, kernelBaseBtf, type MemberSpec, type TypeId } from "@devtx/core"
-import { Result } from "effect"
+import { BtfKind, type DriverBtf, DriverBtfBuilder, memberAt as m } from "@devtx/core"
 
-const TYPEDEF = 8 as BtfKind
-const STRUCT = 4 as BtfKind
-
-const must = (btf: Btf, name: string, kind: BtfKind): TypeId => {
-  const id = findByName(btf, name, kind)
-  if (id === undefined) throw new Error(`kernel base BTF has no ${name}`)
-  return id
-}
-
-const m = (name: string, type: TypeId, byteOff: number): MemberSpec => ({ name, type, bitOffset: byteOff * 8 })
+const TYPEDEF = BtfKind.Typedef
 
 const build = (): DriverBtf => {
-  const base = kernelBaseBtf()
-  const b = new BtfBuilder(base.btf)
-  const u8 = must(base.btf, "u8", TYPEDEF)
-  const u64 = must(base.btf, "u64", TYPEDEF)
-  const le16 = must(base.btf, "__le16", TYPEDEF)
-  const le32 = must(base.btf, "__le32", TYPEDEF)
-  const le64 = must(base.btf, "__le64", TYPEDEF)
-  const be16 = must(base.btf, "__be16", TYPEDEF)
-  const xdpBuff = must(base.btf, "xdp_buff", STRUCT)
+  const d = new DriverBtfBuilder("ice")
+  const b = d.b
+  const u8 = d.baseType("u8", TYPEDEF)
+  const u64 = d.baseType("u64", TYPEDEF)
+  const le16 = d.baseType("__le16", TYPEDEF)
+  const le32 = d.baseType("__le32", TYPEDEF)
+  const le64 = d.baseType("__le64", TYPEDEF)
+  const be16 = d.baseType("__be16", TYPEDEF)
 
   // union ice_32b_rx_flex_desc
   const read = b.addStruct("", 32, [m("pkt_addr", le64, 0), m("hdr_addr", le64, 8), m("rsvd1", le64, 16), m("rsvd2", le64, 24)])
@@ -105,21 +94,11 @@ const build = (): DriverBtf => {
 
   // the context wrapper
   const pktCtx = b.addStruct("ice_pkt_ctx", 16, [m("cached_phctime", u64, 0), m("vlan_proto", be16, 8)])
-  const xdpBuffT = base.btf.typeById(xdpBuff)
-  const xdpSize = xdpBuffT !== undefined && "size" in xdpBuffT ? xdpBuffT.size : 56
-  const descPtr = b.addPtr(b.addConst(rxDesc))
-  const ctxPtr = b.addPtr(b.addConst(pktCtx))
-  b.addStruct("ice_xdp_buff", xdpSize + 16, [m("xdp_buff", xdpBuff, 0), m("eop_desc", descPtr, xdpSize), m("pkt_ctx", ctxPtr, xdpSize + 8)])
-
-  const built = b.build()
-  if (Result.isFailure(built)) throw new Error(`ice BTF does not build: ${built.failure.message}`)
-  return {
-    base: base.btf,
-    baseBytes: base.bytes,
-    split: built.success.btf,
-    splitBytes: built.success.bytes,
-    structs: { rxDesc: "ice_32b_rx_flex_desc", txDesc: "ice_tx_desc", txCompl: "ice_tx_desc", xdpBuff: "ice_xdp_buff", descMember: "eop_desc" }
-  }
+  d.addXdpBuffWrapper("ice_xdp_buff", "xdp_buff", [
+    ["eop_desc", b.addPtr(b.addConst(rxDesc))],
+    ["pkt_ctx", b.addPtr(b.addConst(pktCtx))]
+  ])
+  return d.finish({ rxDesc: "ice_32b_rx_flex_desc", txDesc: "ice_tx_desc", txCompl: "ice_tx_desc", xdpBuff: "ice_xdp_buff", descMember: "eop_desc" })
 }
 
 let cached: DriverBtf | undefined

@@ -30,35 +30,18 @@
  * cs_flags a checksum request sets); the ctrl segment is 16 bytes before it (struct
  * mlx5e_tx_wqe shows both). xdpBuff = "mlx5e_xdp_buff", descMember = "cqe".
  */
-import { type Btf, type BtfKind, BtfBuilder, type DriverBtf, findByName, kernelBaseBtf, type MemberSpec, type TypeId } from "@devtx/core"
-import { Result } from "effect"
+import { BtfKind, type DriverBtf, DriverBtfBuilder, memberAt as m } from "@devtx/core"
 
-const TYPEDEF = 8 as BtfKind
-const STRUCT = 4 as BtfKind
-const INT = 1 as BtfKind
-
-const must = (btf: Btf, name: string, kind: BtfKind): TypeId => {
-  const id = findByName(btf, name, kind)
-  if (id === undefined) throw new Error(`kernel base BTF has no ${name}`)
-  return id
-}
-
-const m = (name: string, type: TypeId, byteOff: number, bitfieldSize = 0, bit = 0): MemberSpec => ({
-  name,
-  type,
-  bitOffset: byteOff * 8 + bit,
-  bitfieldSize
-})
+const TYPEDEF = BtfKind.Typedef
 
 const build = (): DriverBtf => {
-  const base = kernelBaseBtf()
-  const b = new BtfBuilder(base.btf)
-  const u8 = must(base.btf, "u8", TYPEDEF)
-  const be16 = must(base.btf, "__be16", TYPEDEF)
-  const be32 = must(base.btf, "__be32", TYPEDEF)
-  const u64 = must(base.btf, "__u64", TYPEDEF)
-  const int = must(base.btf, "int", INT)
-  const xdpBuff = must(base.btf, "xdp_buff", STRUCT)
+  const d = new DriverBtfBuilder("mlx5")
+  const b = d.b
+  const u8 = d.baseType("u8", TYPEDEF)
+  const be16 = d.baseType("__be16", TYPEDEF)
+  const be32 = d.baseType("__be32", TYPEDEF)
+  const u64 = d.baseType("__u64", TYPEDEF)
+  const int = d.baseType("int", BtfKind.Int)
   const be64 = b.addTypedef("__be64", u64)
   const u8x2 = b.addArray(u8, int, 2)
   const u8x4 = b.addArray(u8, int, 4)
@@ -142,20 +125,11 @@ const build = (): DriverBtf => {
   b.addStruct("mlx5e_tx_wqe", 32, [m("ctrl", ctrl, 0), m("eth", eth, 16), m("data", b.addArray(data, int, 0), 32)])
 
   // ---- struct mlx5e_xdp_buff (en/xdp.h) ----
-  const xdpT = base.btf.typeById(xdpBuff)
-  const xdpSize = xdpT !== undefined && "size" in xdpT ? xdpT.size : 56
-  const rqPtr = b.addPtr(b.addFwd("mlx5e_rq"))
-  b.addStruct("mlx5e_xdp_buff", xdpSize + 16, [m("xdp", xdpBuff, 0), m("cqe", b.addPtr(cqe64), xdpSize), m("rq", rqPtr, xdpSize + 8)])
-
-  const built = b.build()
-  if (Result.isFailure(built)) throw new Error(`mlx5 BTF does not build: ${built.failure.message}`)
-  return {
-    base: base.btf,
-    baseBytes: base.bytes,
-    split: built.success.btf,
-    splitBytes: built.success.bytes,
-    structs: { rxDesc: "mlx5_cqe64", txDesc: "mlx5_wqe_eth_seg", txCompl: "mlx5_cqe64", xdpBuff: "mlx5e_xdp_buff", descMember: "cqe" }
-  }
+  d.addXdpBuffWrapper("mlx5e_xdp_buff", "xdp", [
+    ["cqe", b.addPtr(cqe64)],
+    ["rq", b.addPtr(b.addFwd("mlx5e_rq"))]
+  ])
+  return d.finish({ rxDesc: "mlx5_cqe64", txDesc: "mlx5_wqe_eth_seg", txCompl: "mlx5_cqe64", xdpBuff: "mlx5e_xdp_buff", descMember: "cqe" })
 }
 
 let cached: DriverBtf | undefined

@@ -15,42 +15,16 @@
  * descriptor is LE. The offsets are checked against the datapath constants by a test that
  * compiles `bpftool btf dump format c` output with clang.
  */
-import {
-  type Btf,
-  BtfBuilder,
-  type BtfKind,
-  type DriverBtf,
-  findByName,
-  kernelBaseBtf,
-  type MemberSpec,
-  type TypeId
-} from "@devtx/core"
-import { Result } from "effect"
+import { BtfKind, type DriverBtf, DriverBtfBuilder, memberAt as m, type MemberSpec } from "@devtx/core"
 import { type SimRxLayout, simRxLayout } from "./datapath/SimRxDescriptor.js"
 import { SimTxDesc } from "./datapath/SimTxDescriptor.js"
 
-const TYPEDEF = 8 as BtfKind
-const STRUCT = 4 as BtfKind
-
-const must = (btf: Btf, name: string, kind: BtfKind): TypeId => {
-  const id = findByName(btf, name, kind)
-  if (id === undefined) throw new Error(`kernel base BTF has no ${name}`)
-  return id
-}
-
 const build = (layout: SimRxLayout): DriverBtf => {
-  const base = kernelBaseBtf()
-  const b = new BtfBuilder(base.btf)
-  const u8 = must(base.btf, "__u8", TYPEDEF)
-  const u16 = must(base.btf, "__u16", TYPEDEF)
-  const u32 = must(base.btf, "__u32", TYPEDEF)
-  const xdpBuff = must(base.btf, "xdp_buff", STRUCT)
-  const m = (name: string, type: TypeId, byteOff: number, bitfieldSize = 0, bit = 0): MemberSpec => ({
-    name,
-    type,
-    bitOffset: byteOff * 8 + bit,
-    bitfieldSize
-  })
+  const d = new DriverBtfBuilder("sim")
+  const b = d.b
+  const u8 = d.baseType("__u8", BtfKind.Typedef)
+  const u16 = d.baseType("__u16", BtfKind.Typedef)
+  const u32 = d.baseType("__u32", BtfKind.Typedef)
   const statusBits = ["dd", "eop", "rss_valid", "vlan_stripped", "ts_valid", "l3l4p", "l4_checked", "raw_csum_valid"]
   const L = layout
   const wbMembers: MemberSpec[] = [
@@ -91,19 +65,8 @@ const build = (layout: SimRxLayout): DriverBtf => {
     m("ts_lo", u32, 8),
     m("ts_hi", u32, 12)
   ])
-  const descPtr = b.addPtr(desc)
-  const xdpBuffSize = base.btf.typeById(xdpBuff)
-  const xdpSize = xdpBuffSize !== undefined && "size" in xdpBuffSize ? xdpBuffSize.size : 56
-  b.addStruct("sim_xdp_buff", xdpSize + 8, [m("xdp", xdpBuff, 0), m("desc", descPtr, xdpSize)])
-  const built = b.build()
-  if (Result.isFailure(built)) throw new Error(`sim BTF does not build: ${built.failure.message}`)
-  return {
-    base: base.btf,
-    baseBytes: base.bytes,
-    split: built.success.btf,
-    splitBytes: built.success.bytes,
-    structs: { rxDesc: "sim_rx_desc", txDesc: "sim_tx_desc", txCompl: "sim_tx_compl", xdpBuff: "sim_xdp_buff", descMember: "desc" }
-  }
+  d.addXdpBuffWrapper("sim_xdp_buff", "xdp", [["desc", b.addPtr(desc)]])
+  return d.finish({ rxDesc: "sim_rx_desc", txDesc: "sim_tx_desc", txCompl: "sim_tx_compl", xdpBuff: "sim_xdp_buff", descMember: "desc" })
 }
 
 const cache = new Map<number, DriverBtf>()

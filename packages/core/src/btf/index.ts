@@ -28,3 +28,4 @@ export {
 } from "./BtfDumpRaw.js"
 export { btfDumpC, btfDumpCTypes } from "./BtfDumpC.js"
 export { type KernelBaseBtf, kernelBaseBtf } from "./KernelBaseBtf.js"
+export { DriverBtfBuilder, memberAt } from "./DriverBtfBuilder.js"
