@@ -50,7 +50,11 @@ export const iceRxSemantics = (c: IceConfig): RxSemantics => ({
   vlanProto: "tpid",
   // the XDP hint needs only the descriptor's valid bit (always on for PF queues) and a cached PHC
   timestamps: c.ptp,
-  checksum: !c.rxcsum ? "off" : c.mac === "e830" && !c.switchdev ? "complete" : "unnecessary"
+  checksum: !c.rxcsum ? "off" : c.mac === "e830" && !c.switchdev ? "complete" : "unnecessary",
+  // NETIF_F_RXHASH gates only ice_rx_hash_to_skb (the hardware still writes rss_hash and
+  // ice_xdp_rx_hash reports it); rx_filter NONE clears rx_ring->ptp_rx, which only the skb path
+  // tests (PF queues always carry descriptor timestamps, ice_write_qrxflxp_cntxt ena_ts)
+  skb: { rss: c.rxhash, timestamps: c.ptp && c.rxTimestamp === "all" }
 })
 
 export const driver: DriverPackage<IceConfig> = {

@@ -52,17 +52,6 @@ export const ICE_KNOWN_GAPS: ReadonlyArray<IceKnownGap> = [
     reason: "with NETIF_F_RXCSUM off ice_get_rx_csum gives XDP_CHECKSUM_NONE and the hint still returns 0, never -ENODATA"
   },
   {
-    check: "skb.hwtstamp",
-    configs: ["hwtstamp rx_filter NONE"],
-    reason:
-      "rx_filter NONE clears rx_ring->ptp_rx, which only the skb path tests; PF queues always have descriptor timestamps on (ice_write_qrxflxp_cntxt ena_ts) and ice_xdp_rx_hw_ts still reports them"
-  },
-  {
-    check: "skb.hash",
-    configs: ["NETIF_F_RXHASH off"],
-    reason: "NETIF_F_RXHASH gates only ice_rx_hash_to_skb; the hardware still writes rss_hash and ice_xdp_rx_hash reports it"
-  },
-  {
     check: "checksum",
     kinds: [...ALL_IP_KINDS],
     configs: ["E830 generic checksum"],

@@ -22,4 +22,13 @@ export interface RxSemantics {
    * "complete" (raw one's-complement sum of L3..end of frame -> COMPLETE), or "off" (-ENODATA)
    */
   readonly checksum: "unnecessary" | "complete" | "off"
+  /**
+   * Where the driver's skb path differs from its XDP hints (e.g. ice: NETIF_F_RXHASH and the
+   * hwtstamp rx_filter gate only the skb; the hints report regardless). Absent fields: the skb
+   * path means the same as the hint.
+   */
+  readonly skb?: {
+    readonly rss?: boolean
+    readonly timestamps?: boolean
+  }
 }
