@@ -6,11 +6,8 @@ import {
   attachXdp,
   bringUp,
   decodeDriverConfig,
-  ntohs,
-  RxChecksumOut,
-  RxHashOut,
-  RxTimestampOut,
-  RxVlanTagOut,
+  type RxProbeRecord,
+  rxKfuncProbe,
   XdpAction,
   type XdpProgramSpec
 } from "@devtx/core"
@@ -18,51 +15,11 @@ import { driver, type IceNetDevice } from "@devtx/drivers-ice"
 import { loadBound } from "@devtx/kfuncs"
 import { Effect } from "effect"
 
-export interface Seen {
-  ts: number
-  tsHi: number
-  tsLo: number
-  hash: number
-  hashVal: number
-  hashType: number
-  vlan: number
-  vlanProto: number
-  vlanTci: number
-  csum: number
-  ipSummed: number
-  cksum: number
-  cksumLevel: number
+export interface Seen extends RxProbeRecord {
   skb?: { hash: number; hashType: number; vlanPresent: boolean; vlanProto: number; vlanTci: number; ipSummed: number; csum: number; csumLevel: number; tsHi: number; tsLo: number; bytes: number[] }
 }
 
-const probe = (seen: Seen[], verdict: number): XdpProgramSpec => ({
-  name: "ice_probe",
-  kfuncs: ["rxTimestamp", "rxHash", "rxVlanTag", "rxChecksum"],
-  instantiate: ({ kfuncs: k }) => {
-    const t = new RxTimestampOut()
-    const h = new RxHashOut()
-    const v = new RxVlanTagOut()
-    const c = new RxChecksumOut()
-    return (ctx) => {
-      seen.push({
-        ts: k.rxTimestamp(ctx, t),
-        tsHi: t.hi,
-        tsLo: t.lo,
-        hash: k.rxHash(ctx, h),
-        hashVal: h.hash,
-        hashType: h.rssType,
-        vlan: k.rxVlanTag(ctx, v),
-        vlanProto: ntohs(v.vlanProto),
-        vlanTci: v.vlanTci,
-        csum: k.rxChecksum(ctx, c),
-        ipSummed: c.ipSummed,
-        cksum: c.cksum,
-        cksumLevel: c.cksumLevel
-      })
-      return verdict
-    }
-  }
-})
+const probe = (seen: Seen[], verdict: number): XdpProgramSpec => rxKfuncProbe((r) => seen.push(r), verdict, "ice_probe")
 
 export const runIce = (frames: ReadonlyArray<Uint8Array>, overrides: Record<string, unknown>, opts: { pollBetween?: boolean; verdict?: number } = {}) =>
   Effect.runPromise(

@@ -14,14 +14,12 @@ import { bringUp, decodeDriverConfig } from "../driver/DriverPackage.js"
 import { PktHashType } from "../hook/SkbRecord.js"
 import { Errno } from "../kernel/Errno.js"
 import { SkbChecksum, XdpChecksum } from "../kernel/XdpChecksum.js"
-import { XdpAction } from "../kernel/XdpAction.js"
 import { XdpRssHashType } from "../kernel/XdpRssHashType.js"
-import { RxChecksumOut, RxHashOut, RxTimestampOut, RxVlanTagOut, ntohs } from "../metadata/RxMetadataOut.js"
-import { METADATA_KFUNC_TABLE } from "../metadata/MetadataTable.js"
+import { RxTimestampOut } from "../metadata/RxMetadataOut.js"
 import type { CorpusFrame } from "../net/TrafficCorpus.js"
 import { attachXdp, BPF_F_XDP_DEV_BOUND_ONLY, loadXdpProgram, type ProgramAttachError, type ProgramLoadError } from "../program/ProgramLoader.js"
-import type { XdpProgramSpec } from "../program/XdpProgramSpec.js"
 import { expectedRx } from "./RxExpectation.js"
+import { type RxProbeRecord, rxKfuncProbe } from "./RxProbe.js"
 
 export type RxCheck =
   | "received"
@@ -59,51 +57,9 @@ export interface KnownGap {
   readonly reason: string
 }
 
-interface Probe {
-  ts: number
-  tsHi: number
-  tsLo: number
-  hash: number
-  hashVal: number
-  hashType: number
-  vlan: number
-  vlanProto: number
-  vlanTci: number
-  csum: number
-  ipSummed: number
-  cksum: number
-  cksumLevel: number
+interface Probe extends RxProbeRecord {
   skb?: { hash: number; hashType: number; vlanPresent: boolean; vlanTci: number; ipSummed: number; csum: number; tsHi: number; tsLo: number }
 }
-
-const probeProgram = (sink: (p: Probe) => void): XdpProgramSpec => ({
-  name: "rx_conformance_probe",
-  kfuncs: METADATA_KFUNC_TABLE.map((r) => r.kfunc),
-  instantiate: ({ kfuncs: k }) => {
-    const t = new RxTimestampOut()
-    const h = new RxHashOut()
-    const v = new RxVlanTagOut()
-    const c = new RxChecksumOut()
-    return (ctx) => {
-      sink({
-        ts: k.rxTimestamp(ctx, t),
-        tsHi: t.hi,
-        tsLo: t.lo,
-        hash: k.rxHash(ctx, h),
-        hashVal: h.hash,
-        hashType: h.rssType,
-        vlan: k.rxVlanTag(ctx, v),
-        vlanProto: ntohs(v.vlanProto),
-        vlanTci: v.vlanTci,
-        csum: k.rxChecksum(ctx, c),
-        ipSummed: c.ipSummed,
-        cksum: c.cksum,
-        cksumLevel: c.cksumLevel
-      })
-      return XdpAction.PASS
-    }
-  }
-})
 
 const skbSummed = (x: number): number =>
   x === XdpChecksum.COMPLETE ? SkbChecksum.COMPLETE : x === XdpChecksum.UNNECESSARY ? SkbChecksum.UNNECESSARY : SkbChecksum.NONE
@@ -137,7 +93,7 @@ export const runRxConformance = <C>(
       // the probe's records, in poll order (a box: the closure writes it, the loop reads it)
       const box: { last: Probe | undefined; records: Probe[] } = { last: undefined, records: [] }
       const prog = yield* loadXdpProgram(
-        probeProgram((p) => {
+        rxKfuncProbe((p) => {
           box.last = p
           box.records.push(p)
         }),
