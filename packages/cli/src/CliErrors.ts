@@ -5,12 +5,6 @@
  */
 import { Data } from "effect"
 
-/** `--style raw --program ping-pong`: the raw ping-pong is not written yet (issue 5). */
-export class StyleNotBuiltError extends Data.TaggedError("StyleNotBuiltError")<{ readonly style: string }> {
-  override get message(): string {
-    return `--style ${this.style} --program ping-pong: the raw-descriptor ping-pong is not written yet (issue 5); hw-metadata has a raw style`
-  }
-}
 
 /** `devtx bench` / `devtx report`: bench/ is issue 9. */
 export class BenchNotBuiltError extends Data.TaggedError("BenchNotBuiltError")<{ readonly command: string }> {

@@ -20,6 +20,10 @@
  *   devtxOps: the devtx kfunc ops the driver fills (a missing one -> -EOPNOTSUPP)
  * - layoutVersion: RX write-back descriptor layout 1 or 2 (SimRxDescriptor.ts; v2 moves fields
  *   and adds flow_mark) — the driver's BTF follows it
+ * - btfIdHints / btfIdWidth: Jesper's per-packet BTF-id design (datapath/SimBtfIdHints.ts): before
+ *   the program runs the driver writes an xdp_hints_sim_v1 / _v2 struct ending in its BTF id (u32,
+ *   or RFCv2's u64 object+type id) into the metadata area; "per-packet" picks v2 for stamped
+ *   packets, as i40e's RFC did. Switchable at run time through the device's btfIdHints state
  */
 import { Schema } from "effect"
 
@@ -86,7 +90,9 @@ export const SimConfigSchema = Schema.Struct({
   txWireNs: IntIn(0, 1_000_000_000),
   xskTxOps: Schema.Array(Schema.Literals(XskTxOpNames)),
   devtxOps: Schema.Array(Schema.Literals(DevtxOpNames)),
-  layoutVersion: Schema.Literals([1, 2])
+  layoutVersion: Schema.Literals([1, 2]),
+  btfIdHints: Schema.Literals(["off", "v1", "v2", "per-packet"]),
+  btfIdWidth: Schema.Literals([4, 8])
 })
 export type SimConfig = typeof SimConfigSchema.Type
 
@@ -115,7 +121,9 @@ export const defaultSimConfig: SimConfig = {
   txWireNs: 1000,
   xskTxOps: ["timestamp", "checksum", "launch-time"],
   devtxOps: ["request-timestamp", "timestamp", "request-checksum", "request-launch-time"],
-  layoutVersion: 1
+  layoutVersion: 1,
+  btfIdHints: "off",
+  btfIdWidth: 4
 }
 
 export const parseRssKeyHex = (hex: string): Uint8Array => Uint8Array.from(hex.split(":"), (b) => Number.parseInt(b, 16))

@@ -26,7 +26,9 @@ import {
   simDevtxRequestTxTimestamp,
   simDevtxTxTimestamp
 } from "./datapath/SimDevtxOps.js"
+import { SimBtfIdHintsMode, SimBtfIdHintsState } from "./datapath/SimBtfIdHints.js"
 import { SimHardwareModel } from "./datapath/SimHardwareModel.js"
+import { simHintsBtf } from "./SimBtfIdHintsBtf.js"
 import { simInlineOps } from "./datapath/SimInlineOps.js"
 import { simRxChecksum, simRxHash, simRxTimestamp, simRxVlanTag, type SimXdpBuff } from "./datapath/SimMetadataOps.js"
 import { SimPhc } from "./datapath/SimPhc.js"
@@ -50,6 +52,8 @@ export interface SimNetDevice extends NetDevice {
   readonly queues: ReadonlyArray<SimRxQueue>
   readonly txHardware: SimTxHardware
   readonly txQueues: ReadonlyArray<SimTxQueue>
+  /** the per-packet BTF-id hints state (set `mode` to switch layouts at run time) */
+  readonly btfIdHints: SimBtfIdHintsState
 }
 
 /** The devtx kfunc ops the configuration asks the driver to publish. */
@@ -84,13 +88,16 @@ export const simMetadataOps = (config: SimConfig): XdpMetadataOps<SimXdpBuff> =>
 export const createSimDevice = (config: SimConfig, options: DeviceOptions): SimNetDevice => {
   const area = makeFrameArea({ frameCount: config.ringSize * config.rxQueues, frameSize: config.frameSize })
   const ops = simMetadataOps(config) as XdpMetadataOps
+  const hintsBtf = simHintsBtf(config.btfIdWidth)
+  const btfIdHints = new SimBtfIdHintsState(config.btfIdWidth, hintsBtf.typeIds.v1, hintsBtf.typeIds.v2, hintsBtf.btfObjId)
+  btfIdHints.mode = { off: SimBtfIdHintsMode.OFF, v1: SimBtfIdHintsMode.V1, v2: SimBtfIdHintsMode.V2, "per-packet": SimBtfIdHintsMode.PER_PACKET }[config.btfIdHints]
   const queues: SimRxQueue[] = []
   for (let q = 0; q < config.rxQueues; q++) {
     const ring = makeDescriptorRing(config.ringSize, SIM_RX_DESC_SIZE)
     if (ring instanceof RangeError) throw ring // unreachable: the schema admits powers of two only
     queues.push(
       new SimRxQueue(q, ring, area, q * config.ringSize, options.ifindex, ops, (mem, frame) =>
-        txQueues[q % txQueues.length]!.xdpXmitFrame(mem, frame), simRxLayout(config.layoutVersion)
+        txQueues[q % txQueues.length]!.xdpXmitFrame(mem, frame), simRxLayout(config.layoutVersion), btfIdHints
       )
     )
   }
@@ -154,6 +161,7 @@ export const createSimDevice = (config: SimConfig, options: DeviceOptions): SimN
     queues,
     txHardware,
     txQueues,
+    btfIdHints,
     numTxQueues: txQueues.length,
     xskTxMetadataOps: tmoOps as XskTxMetadataOps<never> | undefined,
     get wire() {

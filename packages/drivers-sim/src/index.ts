@@ -9,6 +9,8 @@ import { simBtf } from "./SimBtf.js"
 import { createSimDevice } from "./SimDevice.js"
 
 export * from "./SimBtf.js"
+export * from "./SimBtfIdHintsBtf.js"
+export * from "./datapath/SimBtfIdHints.js"
 export * from "./SimConfig.js"
 export * from "./SimDevice.js"
 export * from "./datapath/SimDevtxOps.js"

@@ -16,11 +16,11 @@
 import * as fs from "node:fs"
 import { decodeDriverConfig } from "@devtx/core"
 import { KfuncBindingModes } from "@devtx/kfuncs"
-import { formatHwMetadataRun, runHwMetadata, runPingPong } from "@devtx/programs"
+import { formatHwMetadataRun, runHwMetadata, runPingPong, runRawPingPong } from "@devtx/programs"
 import { Effect, Option, Result } from "effect"
 import { Command, Flag } from "effect/cli"
 import { makeProgress } from "../ProgressBar.js"
-import { InputFileError, NoFramesError, ProgramOptionError, StyleNotBuiltError } from "../CliErrors.js"
+import { InputFileError, NoFramesError, ProgramOptionError } from "../CliErrors.js"
 import { findDriver, installedDriverNames } from "../drivers/InstalledDrivers.js"
 import { writeClassicPcap } from "../pcap/ClassicPcapWriter.js"
 import { LinkType } from "../pcap/PcapFormat.js"
@@ -87,7 +87,6 @@ export const runCommand = Command.make(
   (o) =>
     Effect.gen(function* () {
       const driver = yield* findDriver(o.driver)
-      if (o.style === "raw" && o.program === "ping-pong") return yield* Effect.fail(new StyleNotBuiltError({ style: o.style }))
       if (o.program === "ping-pong" && o.binding !== "dev-bound")
         return yield* Effect.fail(
           new ProgramOptionError({ program: o.program, option: "--binding", value: o.binding, reason: "the ping-pong host loads hw-metadata dev-bound only" })
@@ -105,7 +104,7 @@ export const runCommand = Command.make(
       const count = Option.getOrUndefined(o.count)
 
       if (o.program === "ping-pong") {
-        const r = yield* runPingPong(driver, src.frames, config)
+        const r = yield* (o.style === "raw" ? runRawPingPong(driver, src.frames, config) : runPingPong(driver, src.frames, config))
         if (o.json) {
           const pings = pingJson(r)
           yield* printJsonLines([
@@ -123,7 +122,7 @@ export const runCommand = Command.make(
           ])
         } else {
           yield* printLines([
-            `devtx ping-pong: driver=${driver.name} program=xdp_hw_metadata+ping-pong binding=dev-bound ${inputLabel} (${src.frames.length} frames)`,
+            `devtx ping-pong: driver=${driver.name} program=xdp_hw_metadata+ping-pong ${o.style === "raw" ? "style=raw (CO-RE, devtx descriptor writes)" : "binding=dev-bound"} ${inputLabel} (${src.frames.length} frames)`,
             ...r.lines,
             `summary: offered=${src.frames.length} completed=${r.pings.length}`
           ])

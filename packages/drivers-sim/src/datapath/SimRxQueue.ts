@@ -29,6 +29,7 @@ import {
   XDP_PACKET_HEADROOM
 } from "@devtx/core"
 import { SimXdpBuff, simChecksumFromDesc, skbChecksumScratch, xdpChecksumToSkb } from "./SimMetadataOps.js"
+import { SimBtfIdHintsMode, type SimBtfIdHintsState, simWriteBtfIdHints } from "./SimBtfIdHints.js"
 import { SIM_RX_DESC_SIZE, type SimRxLayout, SimRxStatus } from "./SimRxDescriptor.js"
 
 export class SimRxQueue {
@@ -37,6 +38,8 @@ export class SimRxQueue {
   /** frame start address owned by each slot */
   readonly slotFrame: Uint32Array
   hwHead = 0
+  /** BTF-id hint writes that failed (adjust_meta refused) */
+  hintsFailed = 0
 
   constructor(
     readonly index: number,
@@ -47,7 +50,9 @@ export class SimRxQueue {
     ops: XdpMetadataOps,
     /** XDP_TX onto this queue's paired TX queue: 1 taken, 0 not */
     readonly xdpTx: (mem: Uint8Array, frame: number) => number,
-    readonly layout: SimRxLayout
+    readonly layout: SimRxLayout,
+    /** Jesper's per-packet BTF-id hints: written before the program when the mode is not OFF */
+    readonly hints: SimBtfIdHintsState
   ) {
     this.ctx = new SimXdpBuff(area, { ifindex, queueIndex: index, dev: { xdpMetadataOps: ops } })
     this.ctx.desc = ring.view
@@ -97,6 +102,8 @@ export class SimRxQueue {
       const prog = dev.xdpProg
       let act: number = XdpAction.PASS
       if (prog !== undefined) {
+        // a failed hint write (no headroom) leaves the program without hints, as in the RFC
+        if (this.hints.mode !== SimBtfIdHintsMode.OFF && simWriteBtfIdHints(ctx, this.hints) !== 0) this.hintsFailed++
         act = runXdp(prog.run, ctx)
         if (accountXdpVerdict(stats, act, true) !== 0) act = XdpAction.DROP
       }

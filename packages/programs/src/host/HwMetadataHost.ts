@@ -101,7 +101,7 @@ export const runHwMetadata = <C>(
       const spec = hwMetadataProgram(options.udpPort === undefined ? {} : { udpPort: options.udpPort }, counters)
       let prog: LoadedXdpProgram
       if (options.style === "raw") {
-        const raw = rawHwMetadataFor(driver.name)
+        const raw = rawHwMetadataFor(driver.name, config)
         if (raw instanceof RawStyleUnavailableError) return yield* Effect.fail(raw)
         prog = yield* loadRawXdpProgram(raw, dev, driver.btf?.(config), clock)
       } else prog = yield* loadBound(spec, dev, { mode: options.binding ?? "dev-bound", clock })

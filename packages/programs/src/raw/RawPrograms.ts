@@ -21,15 +21,6 @@ import type { TxStampLog } from "./TxStampLog.js"
 
 // The raw-style programs and their support, public through this module (the package index
 // exports it): one module per NIC and concept, listed here.
-export * from "./FrameL4Locator.js"
-export * from "./IceRawDevtx.js"
-export * from "./IceRawHwMetadata.js"
-export * from "./Mlx5RawDevtx.js"
-export * from "./Mlx5RawHwMetadata.js"
-export * from "./RawU64Arith.js"
-export * from "./RawXdpMetaStore.js"
-export * from "./SimRawDevtx.js"
-export * from "./TxStampLog.js"
 
 export class RawStyleUnavailableError extends Data.TaggedError("RawStyleUnavailableError")<{
   readonly program: string
@@ -103,4 +94,3 @@ export const rawDevtxFor = (
   return new RawStyleUnavailableError({ program: "devtx", driver, available })
 }
 
-export * from "./RawPingPongHost.js"
