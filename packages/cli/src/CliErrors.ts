@@ -6,12 +6,6 @@
 import { Data } from "effect"
 
 
-/** `devtx bench` / `devtx report`: bench/ is issue 9. */
-export class BenchNotBuiltError extends Data.TaggedError("BenchNotBuiltError")<{ readonly command: string }> {
-  override get message(): string {
-    return `devtx ${this.command}: the benchmark suites and report generator (bench/) land with issue 9`
-  }
-}
 
 /** A file named on the command line cannot be read or written. */
 export class InputFileError extends Data.TaggedError("InputFileError")<{

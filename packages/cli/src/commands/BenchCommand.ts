@@ -1,24 +1,54 @@
 /**
- * `devtx bench [--quick] [--filter REGEX] [--out DIR]` and `devtx report DIR`: the benchmark
- * suites and their report live in bench/ (issue 9, not built yet). The flags are parsed (so
- * scripts written against them keep parsing) and the command fails with BenchNotBuiltError.
+ * `devtx bench [--quick] [--filter REGEX] [--out DIR]` runs bench/'s suites (each group in a worker
+ * thread; every style's outputs checked equal before timing) and writes DIR/results.json,
+ * report.md and report.html (default DIR: bench-results). `devtx report DIR` re-renders the
+ * report from DIR/results.json and prints the Markdown.
  */
-import { Effect } from "effect"
+import { join } from "node:path"
+import { renderReport, runBench } from "@devtx/bench"
+import { Data, Effect } from "effect"
 import { Argument, Command, Flag } from "effect/cli"
-import { BenchNotBuiltError } from "../CliErrors.js"
+import { Option } from "effect"
+import { printLines } from "./ProcessOutput.js"
+
+export class BenchRunError extends Data.TaggedError("BenchRunError")<{ readonly reason: string }> {
+  override get message(): string {
+    return `devtx bench: ${this.reason}`
+  }
+}
 
 export const benchCommand = Command.make(
   "bench",
   {
-    quick: Flag.Boolean("quick").pipe(Flag.withDescription("short runs"), Flag.withDefault(false)),
-    filter: Flag.String("filter").pipe(Flag.withDescription("only suites whose name matches REGEX"), Flag.optional),
-    out: Flag.String("out").pipe(Flag.withDescription("directory for the JSON results"), Flag.optional)
+    quick: Flag.Boolean("quick").pipe(Flag.withDescription("short runs (under two minutes)"), Flag.withDefault(false)),
+    filter: Flag.String("filter").pipe(Flag.withDescription("only benchmarks whose id (suite/driver/style/hints) matches REGEX"), Flag.optional),
+    out: Flag.String("out").pipe(Flag.withDescription("directory for results.json, report.md, report.html"), Flag.optional)
   },
-  () => Effect.fail(new BenchNotBuiltError({ command: "bench" }))
-).pipe(Command.withDescription("run the benchmark suites (bench/, issue 9)"))
+  (o) =>
+    Effect.gen(function* () {
+      const out = Option.getOrElse(o.out, () => "bench-results")
+      const filter = Option.getOrUndefined(o.filter)
+      if (filter !== undefined) {
+        try {
+          new RegExp(filter)
+        } catch (e) {
+          return yield* Effect.fail(new BenchRunError({ reason: `--filter '${filter}' is not a regular expression: ${(e as Error).message}` }))
+        }
+      }
+      const r = yield* Effect.tryPromise({
+        try: () => runBench({ quick: o.quick, out, ...(filter === undefined ? {} : { filter }) }),
+        catch: (e) => new BenchRunError({ reason: e instanceof Error ? e.message : String(e) })
+      })
+      yield* printLines([
+        `${r.results.length} results, ${r.skipped.length} skipped, in ${r.meta.durationS} s`,
+        ...r.checks.map((c) => `  checked: ${c}`),
+        `report: ${join(out, "report.md")} (and report.html, results.json)`
+      ])
+    })
+).pipe(Command.withDescription("run the benchmark suites: what the kfunc abstraction costs against raw descriptor reads"))
 
 export const reportCommand = Command.make(
   "report",
-  { dir: Argument.String("DIR").pipe(Argument.withDescription("directory of bench JSON results")) },
-  () => Effect.fail(new BenchNotBuiltError({ command: "report" }))
-).pipe(Command.withDescription("render the benchmark report from bench JSON (bench/, issue 9)"))
+  { dir: Argument.String("DIR").pipe(Argument.withDescription("directory holding results.json from devtx bench")) },
+  (o) => Effect.flatMap(renderReport(o.dir), (r) => printLines(r.markdown.trimEnd().split("\n")))
+).pipe(Command.withDescription("render the benchmark report (report.md, report.html) from DIR/results.json"))

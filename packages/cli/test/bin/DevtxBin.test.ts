@@ -6,6 +6,7 @@
  * `drivers` against each driver's ops table, and `btf export` read back by bpftool.
  */
 import { execFileSync, spawnSync } from "node:child_process"
+
 import * as fs from "node:fs"
 import * as os from "node:os"
 import * as path from "node:path"
@@ -266,11 +267,20 @@ describe("devtx btf", () => {
 })
 
 describe("devtx bench / report", () => {
-  it("parse their flags and say bench/ lands with issue 9", () => {
-    const b = devtx(["bench", "--quick", "--filter", "rx.*", "--out", tmp])
-    expect(b.code).toBe(1)
-    expect(b.err).toBe("devtx: BenchNotBuiltError: devtx bench: the benchmark suites and report generator (bench/) land with issue 9\n")
-    expect(devtx(["report", tmp]).err).toMatch(/BenchNotBuiltError: devtx report: .*issue 9/)
+  it("runs a filtered quick bench into --out, and report re-renders it; bad input is typed", () => {
+    const dir = path.join(tmp, "bench")
+    const b = devtx(["bench", "--quick", "--filter", "^rx/sim/raw-fixed/1$", "--out", dir])
+    expect(b.code).toBe(0)
+    expect(b.out).toMatch(/^1 results, 0 skipped, in [\d.]+ s$/m)
+    expect(b.out).toContain("checked:")
+    const results = JSON.parse(fs.readFileSync(path.join(dir, "results.json"), "utf8"))
+    expect(results.results).toHaveLength(1)
+    expect(results.results[0].ratio_to_floor).toBe(1)
+    const r = devtx(["report", dir])
+    expect(r.code).toBe(0)
+    expect(r.out).toMatch(/raw-fixed/)
+    expect(devtx(["bench", "--filter", "(", "--out", dir]).err).toMatch(/^devtx: BenchRunError: .*not a regular expression/)
+    expect(devtx(["report", path.join(tmp, "nowhere")]).err).toMatch(/^devtx: BenchReportError: /)
     expect(devtx(["report"]).code).toBe(2)
   })
 })
