@@ -8,7 +8,7 @@
  * Read format (driver -> hardware):
  *   0                   4                                                     31
  *   +-------------------+-----------------------------------------------------+
- *   | buf_addr (u32 LE) |                 zero                                |
+ *   | buf_addr (u32 LE) |     don't care, except the status byte (7): zero    |
  *   +-------------------+-----------------------------------------------------+
  *
  * Write-back format, layout version 1 (hardware -> driver):
@@ -47,9 +47,9 @@
  *   24   | raw_csum (u16)|csum_lvl| rsvd|      flow_mark (u32)     |   flow_mark: NEW in v2
  *        +------+------+------+------+------+------+------+------+
  * flow_mark: the RSS indirection-table entry the hash selected (hash & 127), 0 when not hashed.
- * Read format v2: buf_addr at byte 4 (u32), everything else zero — byte 1 is where the hardware
- * writes the status with DD, so the posted descriptor must hold zero there (as Intel's read
- * formats keep the DD position zero).
+ * Read format v2: buf_addr at byte 4 (u32) and a zero status byte (1) — the hardware writes the
+ * status with DD there, so the posted descriptor must hold zero at that position (as Intel's read
+ * formats keep the DD position zero); the other bytes are overwritten by the write-back.
  */
 export const SIM_RX_DESC_SIZE = 32
 export const SIM_RX_DESC_VERSION_1 = 1

@@ -65,12 +65,16 @@ export class SimRxQueue {
     }
   }
 
-  /** Post a frame at the producer index (read format: DMA address, DD clear). */
+  /**
+   * Post a frame at the producer index, read format: the DMA address and a clear status byte (DD
+   * must read 0 until the hardware writes back; the other bytes are overwritten by the write-back,
+   * so the driver leaves them, as Intel drivers write only pkt_addr / hdr_addr).
+   */
   post(frameStart: number): void {
     const ring = this.ring
     const off = (ring.producer & ring.mask) * SIM_RX_DESC_SIZE
-    ring.bytes.fill(0, off, off + SIM_RX_DESC_SIZE)
     ring.view.setUint32(off + this.layout.BUF_ADDR, frameStart + XDP_PACKET_HEADROOM, true)
+    ring.view.setUint8(off + this.layout.STATUS, 0)
     this.slotFrame[ring.producer & ring.mask] = frameStart
     ring.producer = (ring.producer + 1) >>> 0
   }
