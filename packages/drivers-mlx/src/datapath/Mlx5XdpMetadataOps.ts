@@ -48,8 +48,8 @@ import {
   cqeTlsOffload,
   cqeVlanInfo
 } from "./Mlx5Cqe.js"
-import { mlx5CqeTsToNs, type Mlx5Timecounter } from "./Mlx5Clock.js"
-import { U64 } from "./U64Arith.js"
+import { type Mlx5Timecounter, Mlx5TsFormat, realTimeCyc2time } from "./Mlx5Clock.js"
+import type { U64 } from "./U64Arith.js"
 
 /** The parts of struct mlx5e_rq (and its netdev) the metadata ops and the csum path read. */
 export class Mlx5RqState {
@@ -59,8 +59,21 @@ export class Mlx5RqState {
   featRxcsum = true
   /** rq->tstamp->rx_filter == HWTSTAMP_FILTER_ALL */
   rxFilterAll = false
+  /**
+   * rq->ptp_cyc2time: the CQE-timestamp converter, chosen when the format is set (at RQ init in
+   * the kernel, mlx5e_alloc_rq) so the per-packet path makes one direct call, no format switch
+   */
+  ptpCyc2time: (tsHi: number, tsLo: number, out: U64) => void = realTimeCyc2time
+  private format = 0
   /** which converter rq->ptp_cyc2time is (Mlx5TsFormat) */
-  tsFormat = 0
+  get tsFormat(): number {
+    return this.format
+  }
+  set tsFormat(f: number) {
+    this.format = f
+    const tc = this.tc
+    this.ptpCyc2time = f === Mlx5TsFormat.REAL_TIME ? realTimeCyc2time : (hi, lo, out) => tc.cyc2time(hi, lo, out)
+  }
   /** ethtool priv flag rx_no_csum_complete (MLX5E_PFLAG_RX_NO_CSUM_COMPLETE) */
   noCsumCompletePrivFlag = false
   /**
@@ -68,7 +81,9 @@ export class Mlx5RqState {
    * (en_main.c: "We disable csum_complete when XDP is enabled")
    */
   noCsumComplete = false
-  constructor(readonly tc: Mlx5Timecounter) {}
+  constructor(readonly tc: Mlx5Timecounter) {
+    this.tsFormat = Mlx5TsFormat.FREE_RUNNING
+  }
 }
 
 /** struct mlx5e_xdp_buff: xdp_buff + the CQE of the packet + the RQ. */
@@ -105,15 +120,11 @@ const RSS_TABLE = Int32Array.from(MLX5_XDP_RSS_TYPE)
 /** The 4-bit lookup index of a CQE rss_hash_type byte. */
 export const mlx5RssLookupIndex = (rssHashType: number): number => (rssHashType & CQE_RSS_HTYPE_IP) | ((rssHashType >>> 6) & 0x3)
 
-const tsScratch = new U64()
-
-/** mlx5e_xdp_rx_timestamp */
+/** mlx5e_xdp_rx_timestamp: the out-parameter has U64's shape ({hi, lo}), so the converter writes it directly */
 export const mlx5eXdpRxTimestamp = (ctx: Mlx5eXdpBuff, out: RxTimestampOut): number => {
   const rq = ctx.rq
   if (!rq.rxFilterAll) return -Errno.ENODATA
-  mlx5CqeTsToNs(rq.tsFormat, rq.tc, cqeTimestampH(ctx.cqe, ctx.cqeOff), cqeTimestampL(ctx.cqe, ctx.cqeOff), tsScratch)
-  out.hi = tsScratch.hi
-  out.lo = tsScratch.lo
+  rq.ptpCyc2time(cqeTimestampH(ctx.cqe, ctx.cqeOff), cqeTimestampL(ctx.cqe, ctx.cqeOff), out)
   return 0
 }
 
