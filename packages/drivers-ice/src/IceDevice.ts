@@ -41,6 +41,7 @@ import {
 } from "@devtx/core"
 import { type IceConfig, parseIceRssKeyHex } from "./IceConfig.js"
 import { IceHardwareModel, type IceRssSelect } from "./datapath/IceHardwareModel.js"
+import { iceInlineOps } from "./datapath/IceInlineOps.js"
 import { ICE_RX_FLAGS_RING_GCS, iceXdpRxChecksum, iceXdpRxHash, iceXdpRxHwTs, iceXdpRxVlanTag, type IceXdpBuff } from "./datapath/IceMetadataOps.js"
 import { ICE_RX_FLEX_DESC_SIZE, IceRxdid } from "./datapath/IceRxFlexDesc.js"
 import { IceRxQueue } from "./datapath/IceRxQueue.js"
@@ -207,6 +208,7 @@ export const createIceDevice = (config: IceConfig, options: DeviceOptions): IceN
     ifindex: options.ifindex,
     numRxQueues: config.rxQueues,
     xdpMetadataOps: ops,
+    xdpMetadataInline: iceInlineOps,
     xdpRxMetadataFeatures: xdpRxMetadataFeaturesOf(ops),
     xskFeatures: 0,
     rxStats,

@@ -33,6 +33,7 @@ import { effectiveCqeCompression, type Mlx5Config, parseRssKeyHex } from "./Mlx5
 import { initMlx5Timecounter } from "./Mlx5ClockParams.js"
 import { Mlx5HwClock, Mlx5Timecounter, Mlx5TsFormat, NSEC_PER_SEC, realTimeCyc2time } from "./datapath/Mlx5Clock.js"
 import { Mlx5HardwareModel } from "./datapath/Mlx5HardwareModel.js"
+import { mlx5DevtxInlineOps } from "./datapath/Mlx5DevtxInlineOps.js"
 import { mlx5InlineOps } from "./datapath/Mlx5InlineOps.js"
 import { Mlx5eRq } from "./datapath/Mlx5eRq.js"
 import { Mlx5RxQueueMemory } from "./datapath/Mlx5RxQueueMemory.js"
@@ -230,6 +231,7 @@ export const createMlx5Device = (config: Mlx5Config, options: DeviceOptions): Ml
     numRxQueues: config.rxQueues,
     xdpMetadataOps: ops,
     xdpMetadataInline: mlx5InlineOps(config),
+    devtxInline: mlx5DevtxInlineOps(config),
     xdpRxMetadataFeatures: xdpRxMetadataFeaturesOf(ops),
     xskFeatures: xskFeaturesOf(tmoOps),
     rxStats,

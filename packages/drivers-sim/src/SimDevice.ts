@@ -29,6 +29,7 @@ import {
 import { SimBtfIdHintsMode, SimBtfIdHintsState } from "./datapath/SimBtfIdHints.js"
 import { SimHardwareModel } from "./datapath/SimHardwareModel.js"
 import { simHintsBtf } from "./SimBtfIdHintsBtf.js"
+import { simDevtxInlineOps } from "./datapath/SimDevtxInlineOps.js"
 import { simInlineOps } from "./datapath/SimInlineOps.js"
 import { simRxChecksum, simRxHash, simRxTimestamp, simRxVlanTag, type SimXdpBuff } from "./datapath/SimMetadataOps.js"
 import { SimPhc } from "./datapath/SimPhc.js"
@@ -199,6 +200,7 @@ export const createSimDevice = (config: SimConfig, options: DeviceOptions): SimN
     devtxOps,
     devtx,
     xdpMetadataInline: simInlineOps,
+    devtxInline: simDevtxInlineOps,
     xdpXmit(mem, frame) {
       return txQueues[0]!.xdpXmitFrame(mem, frame)
     },

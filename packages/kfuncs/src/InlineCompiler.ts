@@ -12,7 +12,11 @@
  * offset = index of the offending case, reason, value) — never emits code from an unchecked
  * description: identifiers must be plain JS identifiers, numbers integers in range, write targets
  * members of the kfunc's out-parameter, an rc=0 case must write every member, and the last case
- * must have no tests (so every descriptor gets an answer).
+ * must have no tests (so every descriptor gets an answer). Context words (driver state) are paths
+ * of checked identifiers read as `(ctx.a?.b >>> 0)`; conversions are chosen by name from the
+ * fixed set in fast/InlineConversions.ts and passed to the generated code as closure parameters
+ * (never spelled in the description); a `delegate` case calls the driver's own function, passed
+ * the same way. No string from a description other than a checked identifier reaches the source.
  *
  * Generated body for the sim's xmo_rx_hash, for example:
  *   const v = ctx.desc, o = ctx.descOff
@@ -22,12 +26,16 @@
 import type { NetDevice, RxKfuncs, XdpMetadataOpMember } from "@devtx/core"
 import { METADATA_KFUNC_TABLE } from "@devtx/core"
 import { Data, Result } from "effect"
+import { extend32bTs, secNsecToNs, timecounterCyc2time, U64Out } from "./fast/InlineConversions.js"
 
 type InlineMetadataOps = NonNullable<NetDevice["xdpMetadataInline"]>
 type InlineOpDescription = NonNullable<InlineMetadataOps["xmoRxHash"]>
 type InlineCase = InlineOpDescription["cases"][number]
-type InlineField = InlineCase["tests"][number]["field"]
+type InlineTest = InlineCase["tests"][number]
+type InlineField = Extract<InlineTest, { readonly field: unknown }>["field"]
 type InlineValue = InlineCase["writes"][string]
+type InlineConversion = NonNullable<InlineCase["convert"]>
+type InlineDescriptorLocator = InlineMetadataOps["locator"]
 
 export class InlineDescriptionError extends Data.TaggedError("InlineDescriptionError")<{
   readonly driver: string
@@ -51,16 +59,30 @@ export const INLINE_OUT_MEMBERS: Readonly<Record<XdpMetadataOpMember, ReadonlyAr
 }
 
 const IDENT = /^[A-Za-z_$][A-Za-z0-9_$]*$/
+/** member names a context path may not use (prototype plumbing, not driver state) */
+const FORBIDDEN_MEMBERS: ReadonlySet<string> = new Set(["__proto__", "constructor", "prototype"])
 /** descriptor offsets are small: every known descriptor is at most 64 bytes; allow up to 4 KiB */
 const MAX_OFFSET = 4096
+const MAX_CONTEXT_DEPTH = 4
 
 type OpFn = (ctx: never, out: never) => number
+export type InlineFail = (reason: string, value: unknown) => never
 
-interface Emitter {
+/** What the generated function closes over: translation tables, conversions, scratch, the driver's function. */
+export interface InlineEmitter {
   readonly tables: Uint32Array[]
 }
 
-const fieldExpr = (f: InlineField, em: Emitter, fail: (reason: string, value: unknown) => never): string => {
+export const isIdentifier = (s: unknown): s is string => typeof s === "string" && IDENT.test(s) && !FORBIDDEN_MEMBERS.has(s)
+
+/** `(ctx.a?.b >>> 0)`: a driver-state word as a u32 (booleans 0/1, a missing member 0), never an exception */
+export const contextExpr = (path: unknown, fail: InlineFail): string => {
+  if (!Array.isArray(path) || path.length === 0 || path.length > MAX_CONTEXT_DEPTH || !path.every(isIdentifier))
+    fail(`a context path is 1..${MAX_CONTEXT_DEPTH} member names`, path)
+  return `(ctx.${(path as string[]).join("?.")} >>> 0)`
+}
+
+export const fieldExpr = (f: InlineField, em: InlineEmitter, fail: InlineFail): string => {
   if (!Number.isInteger(f.offset) || f.offset < 0 || f.offset + f.width > MAX_OFFSET) fail("field offset out of range", f.offset)
   if (f.width !== 1 && f.width !== 2 && f.width !== 4) fail("field width must be 1, 2 or 4", f.width)
   const le = f.bigEndian ? "false" : "true"
@@ -83,60 +105,123 @@ const fieldExpr = (f: InlineField, em: Emitter, fail: (reason: string, value: un
   return e
 }
 
-const valueExpr = (val: InlineValue, em: Emitter, fail: (reason: string, value: unknown) => never): string => {
+export const valueExpr = (val: InlineValue, em: InlineEmitter, fail: InlineFail): string => {
   if ("constant" in val) {
     if (!Number.isInteger(val.constant) || val.constant < -0x80000000 || val.constant > 0xffffffff) fail("constant must be a 32-bit integer", val.constant)
     return String(val.constant)
   }
+  if ("context" in val) return contextExpr(val.context, fail)
+  if (!("field" in val)) fail("a value is a field, a constant or a context word", val)
   return fieldExpr(val.field, em, fail)
 }
 
-/** Compile one op's description into a specialised function. */
-export const compileInlineOp = (
-  inline: InlineMetadataOps,
-  op: XdpMetadataOpMember,
-  desc: InlineOpDescription
-): Result.Result<OpFn, InlineDescriptionError> => {
+export const testExpr = (t: InlineTest, em: InlineEmitter, fail: InlineFail): string => {
+  if (!Number.isInteger(t.mask) || t.mask <= 0 || t.mask > 0xffffffff) fail("test mask must be a non-zero u32", t.mask)
+  if (t.when !== "set" && t.when !== "clear") fail("test 'when' must be 'set' or 'clear'", t.when)
+  const src = "context" in t ? contextExpr(t.context, fail) : fieldExpr(t.field, em, fail)
+  return `(${src} & ${t.mask}) ${t.when === "set" ? "!==" : "==="} 0`
+}
+
+/** The call of a declared conversion into scratch S (its inputs validated values). */
+const conversionCall = (c: InlineConversion, em: InlineEmitter, fail: InlineFail): string => {
+  const v = (x: InlineValue | undefined, name: string): string => (x === undefined ? fail(`conversion input '${name}' missing`, c.op) : valueExpr(x, em, fail))
+  switch (c.op) {
+    case "sec-nsec-to-ns":
+      return `Ksec(S, ${v(c.sec, "sec")}, ${v(c.nsec, "nsec")});`
+    case "timecounter-cyc2time":
+      if (!Number.isInteger(c.maskBits) || c.maskBits < 33 || c.maskBits > 64) fail("timecounter maskBits must be 33..64", c.maskBits)
+      return `Ktc(S, ${c.maskBits}, ${v(c.cyclesHi, "cyclesHi")}, ${v(c.cyclesLo, "cyclesLo")}, ${v(c.mult, "mult")}, ${v(c.shift, "shift")}, ${v(c.frac, "frac")}, ${v(c.cycleLastHi, "cycleLastHi")}, ${v(c.cycleLastLo, "cycleLastLo")}, ${v(c.nsecHi, "nsecHi")}, ${v(c.nsecLo, "nsecLo")});`
+    case "extend-32b-ts":
+      return `Kext(S, ${v(c.cachedHi, "cachedHi")}, ${v(c.cachedLo, "cachedLo")}, ${v(c.in32, "in32")});`
+    default:
+      return fail("unknown conversion (declared: sec-nsec-to-ns, timecounter-cyc2time, extend-32b-ts)", (c as { op: unknown }).op)
+  }
+}
+
+const checkRc = (rc: unknown, fail: InlineFail, what: string): void => {
+  if (!Number.isInteger(rc) || (rc as number) > 0 || (rc as number) < -4095) fail(`${what} must be 0 or a negative errno`, rc)
+}
+
+/**
+ * Compile the cases of one op read from the descriptor `locator` names, writing `members` of the
+ * out-parameter. `driverFn` is the driver's own function (for `delegate` cases).
+ */
+export const compileCases = (args: {
+  readonly driver: string
+  readonly op: string
+  readonly locator: InlineDescriptorLocator
+  readonly members: ReadonlyArray<string>
+  readonly desc: InlineOpDescription
+  readonly driverFn?: ((ctx: never, out: never) => number) | undefined
+}): Result.Result<OpFn, InlineDescriptionError> => {
+  const { driver, op, locator, members, desc, driverFn } = args
   let at = -1
-  const fail = (reason: string, value: unknown): never => {
-    throw new InlineDescriptionError({ driver: inline.driver, op, offset: at, reason, value })
+  const fail: InlineFail = (reason, value) => {
+    throw new InlineDescriptionError({ driver, op, offset: at, reason, value })
   }
   try {
-    if (!IDENT.test(inline.locator.view) || !IDENT.test(inline.locator.offset)) fail("locator members must be identifiers", inline.locator)
+    if (!isIdentifier(locator.view) || !isIdentifier(locator.offset)) fail("locator members must be identifiers", locator)
     if (desc.cases.length === 0) fail("no cases", 0)
-    const members = INLINE_OUT_MEMBERS[op]
-    const em: Emitter = { tables: [] }
-    const lines: string[] = [`const v = ctx.${inline.locator.view}, o = ctx.${inline.locator.offset};`]
+    const em: InlineEmitter = { tables: [] }
+    const lines: string[] = [`const v = ctx.${locator.view}, o = ctx.${locator.offset};`]
     desc.cases.forEach((c, i) => {
       at = i
-      if (!Number.isInteger(c.rc) || c.rc > 0 || c.rc < -4095) fail("rc must be 0 or a negative errno", c.rc)
+      checkRc(c.rc, fail, "rc")
       const keys = Object.keys(c.writes)
       for (const k of keys) if (!members.includes(k)) fail(`'${k}' is not a member of the out-parameter (${members.join(", ")})`, k)
-      if (c.rc === 0) for (const m of members) if (!keys.includes(m)) fail(`an rc=0 case must write '${m}'`, keys)
       if (i === desc.cases.length - 1 && c.tests.length !== 0) fail("the last case must have no tests (the default)", c.tests.length)
-      const conds = c.tests.map((t) => {
-        if (!Number.isInteger(t.mask) || t.mask <= 0 || t.mask > 0xffffffff) fail("test mask must be a non-zero u32", t.mask)
-        return `(${fieldExpr(t.field, em, fail)} & ${t.mask}) ${t.when === "set" ? "!==" : "==="} 0`
-      })
-      const body = keys.map((k) => `out.${k} = ${valueExpr(c.writes[k]!, em, fail)};`).join(" ") + ` return ${c.rc};`
+      const conds = c.tests.map((t) => testExpr(t, em, fail))
+      let body: string
+      if (c.delegate !== undefined) {
+        if (c.delegate !== true) fail("delegate must be true", c.delegate)
+        if (driverFn === undefined) fail("a delegating case needs the driver's function for this op", op)
+        if (c.rc !== 0 || keys.length !== 0 || c.convert !== undefined) fail("a delegating case has rc 0, no writes and no conversion", c)
+        body = "return D(ctx, out);"
+      } else if (c.convert !== undefined) {
+        if (members.length !== 2 || members[0] !== "hi" || members[1] !== "lo") fail("a conversion writes a 64-bit timestamp: only for the timestamp ops", members)
+        if (keys.length !== 0) fail("a converting case writes through its conversion only", keys)
+        let zero = ""
+        if (c.zeroRc !== undefined) {
+          checkRc(c.zeroRc, fail, "zeroRc")
+          zero = ` if ((S.hi | S.lo) === 0) { return ${c.zeroRc}; }`
+        }
+        body = `${conversionCall(c.convert, em, fail)}${zero} out.hi = S.hi; out.lo = S.lo; return ${c.rc};`
+      } else {
+        if (c.zeroRc !== undefined) fail("zeroRc only with a conversion", c.zeroRc)
+        if (c.rc === 0) for (const m of members) if (!keys.includes(m)) fail(`an rc=0 case must write '${m}'`, keys)
+        body = keys.map((k) => `out.${k} = ${valueExpr(c.writes[k]!, em, fail)};`).join(" ") + ` return ${c.rc};`
+      }
       lines.push(conds.length === 0 ? body : `if (${conds.join(" && ")}) { ${body} }`)
     })
     const names = em.tables.map((_, i) => `T${i}`)
-    const src = `"use strict"; return function inlined_${inline.driver.replace(/[^A-Za-z0-9_]/g, "_")}_${op}(ctx, out) {\n  ${lines.join("\n  ")}\n}`
+    const src = `"use strict"; return function inlined_${driver.replace(/[^A-Za-z0-9_]/g, "_")}_${op}(ctx, out) {\n  ${lines.join("\n  ")}\n}`
     // the inlining loader generates code from a validated description (numbers and checked identifiers only)
-    const make = new Function(...names, src) as (...tables: Uint32Array[]) => OpFn
-    return Result.succeed(make(...em.tables))
+    const make = new Function("Ksec", "Ktc", "Kext", "S", "D", ...names, src) as (...a: unknown[]) => OpFn
+    return Result.succeed(make(secNsecToNs, timecounterCyc2time, extend32bTs, new U64Out(), driverFn, ...em.tables))
   } catch (e) {
     if (e instanceof InlineDescriptionError) return Result.fail(e)
     throw e
   }
 }
 
+/** Compile one op's description into a specialised function (`driverFn`: the driver's op, for `delegate` cases). */
+export const compileInlineOp = (
+  inline: InlineMetadataOps,
+  op: XdpMetadataOpMember,
+  desc: InlineOpDescription,
+  driverFn?: (ctx: never, out: never) => number
+): Result.Result<OpFn, InlineDescriptionError> =>
+  compileCases({ driver: inline.driver, op, locator: inline.locator, members: INLINE_OUT_MEMBERS[op], desc, driverFn })
+
 /** The source the compiler emits for one op (for inspection and the report). */
-export const inlineOpSource = (inline: InlineMetadataOps, op: XdpMetadataOpMember): string | undefined => {
+export const inlineOpSource = (
+  inline: InlineMetadataOps,
+  op: XdpMetadataOpMember,
+  driverFn?: (ctx: never, out: never) => number
+): string | undefined => {
   const desc = inline[op]
   if (desc === undefined) return undefined
-  const r = compileInlineOp(inline, op, desc)
+  const r = compileInlineOp(inline, op, desc, driverFn)
   return Result.isSuccess(r) ? r.success.toString() : undefined
 }
 
@@ -157,7 +242,7 @@ export const inlineRxKfuncs = (
     const driverFn = device.xdpMetadataOps[row.op]
     const desc = inline[row.op]
     if (driverFn === undefined || desc === undefined || resolved[row.getter] !== driverFn) continue
-    const r = compileInlineOp(inline, row.op, desc)
+    const r = compileInlineOp(inline, row.op, desc, driverFn as (ctx: never, out: never) => number)
     if (Result.isFailure(r)) return Result.fail(r.failure)
     out[row.getter] = r.success
     inlined.push(row.kfunc)

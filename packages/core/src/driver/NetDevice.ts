@@ -11,6 +11,7 @@
  * processes at most `budget` completions and returns how many it did.
  */
 import type { DevtxHooks } from "../devtx/DevtxContext.js"
+import type { DevtxInlineOps } from "../devtx/DevtxInlineOps.js"
 import type { DevtxOps } from "../devtx/DevtxOps.js"
 import type { RxStats } from "../hook/RxStats.js"
 import type { SkbSink } from "../hook/SkbRecord.js"
@@ -90,4 +91,6 @@ export interface NetDevice {
   readonly devtxOps: DevtxOps | undefined
   /** programs attached at the four devtx hook points; the driver calls them at its call sites */
   readonly devtx: DevtxHooks
+  /** the devtx ops as a description the loader can splice (the "inlined" devtx binding); absent = not offered */
+  readonly devtxInline?: DevtxInlineOps
 }
