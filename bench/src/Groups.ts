@@ -14,18 +14,21 @@ import type { SuiteContext } from "./suites/BenchContext.js"
 import { runCoreSuite } from "./suites/CoreSuite.js"
 import { runPolymorphismSuite } from "./suites/PolymorphismSuite.js"
 import { runRxSuite } from "./suites/RxSuite.js"
+import { runTxSuite } from "./suites/TxSuite.js"
 
 // biome-ignore lint/suspicious/noExplicitAny: the hosts pick drivers of different configuration types
 export const BENCH_DRIVERS: ReadonlyArray<DriverPackage<any>> = [simDriver, mlx5Driver, iceDriver]
 
 export type BenchGroup =
   | { readonly kind: "rx"; readonly driver: string }
+  | { readonly kind: "tx"; readonly driver: string }
   | { readonly kind: "polymorphism-alone"; readonly driver: string }
   | { readonly kind: "polymorphism-interleaved" }
   | { readonly kind: "core" }
 
 export const benchGroups = (): ReadonlyArray<BenchGroup> => [
   ...BENCH_DRIVERS.map((d) => ({ kind: "rx" as const, driver: d.name })),
+  ...BENCH_DRIVERS.map((d) => ({ kind: "tx" as const, driver: d.name })),
   ...BENCH_DRIVERS.map((d) => ({ kind: "polymorphism-alone" as const, driver: d.name })),
   { kind: "polymorphism-interleaved" },
   { kind: "core" }
@@ -43,6 +46,8 @@ export const runGroup = async (g: BenchGroup, ctx: SuiteContext): Promise<void> 
   switch (g.kind) {
     case "rx":
       return runRxSuite(ctx, driverNamed(g.driver))
+    case "tx":
+      return runTxSuite(ctx, driverNamed(g.driver))
     case "polymorphism-alone":
       return runPolymorphismSuite(ctx, [driverNamed(g.driver)])
     case "polymorphism-interleaved":

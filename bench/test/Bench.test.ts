@@ -27,7 +27,7 @@ describe("bench, quick mode on a tiny batch", () => {
     for (const r of doc.results) expect(Object.keys(r)).toEqual(expect.arrayContaining(RESULT_KEYS))
   })
 
-  it("measures every driver's RX floor, the harness, polymorphism and core", () => {
+  it("measures every driver's RX floor, the harness, btf-id, polymorphism and core", () => {
     for (const d of ["sim", "mlx5", "ice"]) {
       for (let k = 1; k <= 4; k++) {
         const floor = run.results.find((r) => r.suite === "rx" && r.driver === d && r.style === "raw-fixed" && r.hints === k)
@@ -39,13 +39,35 @@ describe("bench, quick mode on a tiny batch", () => {
       expect(run.results.some((r) => r.suite === "polymorphism" && r.driver === d)).toBe(true)
     }
     expect(run.results.some((r) => r.suite === "rx" && r.driver === "sim" && r.style === "kfunc-inlined")).toBe(true)
+    // btf-id: the sim's per-packet BTF-id hints, k = 1..4; the other drivers say why not
+    for (let k = 1; k <= 4; k++) expect(run.results.some((r) => r.suite === "rx" && r.driver === "sim" && r.style === "btf-id" && r.hints === k), `btf-id ${k}`).toBe(true)
+    for (const d of ["mlx5", "ice"]) expect(run.skipped.some((s) => s.suite === "rx" && s.driver === d && s.style === "btf-id")).toBe(true)
     expect(run.results.some((r) => r.suite === "polymorphism" && r.driver === "sim+mlx5+ice")).toBe(true)
     expect(run.results.filter((r) => r.suite === "core").map((r) => r.style).sort()).toEqual(["btf-decode", "core-relocate", "toeplitz"])
+  })
+
+  it("measures TX submit and complete against the raw floor, AF_XDP TX metadata, and says why ice has no floor", () => {
+    for (const d of ["sim", "mlx5"])
+      for (const path of ["tx-submit", "tx-complete"] as const) {
+        const floor = run.results.find((r) => r.path === path && r.driver === d && r.style === "raw-fixed")
+        expect(floor?.ratio_to_floor, `${d} ${path}`).toBe(1)
+        for (const style of ["raw-core", "kfunc-dev-bound", "kfunc-generic", "xsk-tx-metadata"])
+          expect(run.results.some((r) => r.path === path && r.driver === d && r.style === style), `${d} ${path} ${style}`).toBe(true)
+      }
+    for (const path of ["tx-submit", "tx-complete"]) {
+      const ice = run.results.find((r) => r.path === path && r.driver === "ice" && r.style === "kfunc-dev-bound")
+      expect(ice?.ratio_to_floor).toBeNull()
+      expect(run.skipped.find((s) => s.suite === path && s.driver === "ice" && s.style === "raw-fixed")?.reason).toMatch(/PHY timestamp memory/)
+      expect(run.skipped.some((s) => s.suite === path && s.driver === "ice" && s.style === "xsk-tx-metadata")).toBe(true)
+    }
   })
 
   it("checked every style equal to the floor before timing, and says why a style was skipped", () => {
     for (const d of ["sim", "mlx5", "ice"])
       for (let k = 1; k <= 4; k++) expect(run.checks.some((c) => c.startsWith(`rx ${d} hints=${k}: raw-fixed == raw-core ==`))).toBe(true)
+    for (let k = 1; k <= 4; k++) expect(run.checks.find((c) => c.startsWith(`rx sim hints=${k}:`))).toContain("btf-id")
+    for (const d of ["sim", "mlx5"]) expect(run.checks.find((c) => c.startsWith(`tx ${d}: raw-fixed == raw-core ==`))).toContain("xsk-tx-metadata")
+    expect(run.checks.some((c) => c.startsWith("tx ice: kfunc-dev-bound == kfunc-generic"))).toBe(true)
     // every driver publishes an inline description now: kfunc-inlined is measured (and checked) everywhere
     expect(run.skipped.filter((s) => s.style === "kfunc-inlined" && s.suite === "rx")).toEqual([])
     for (const s of run.skipped) expect(s.reason.length).toBeGreaterThan(10)
@@ -53,7 +75,7 @@ describe("bench, quick mode on a tiny batch", () => {
 
   it("renders the Markdown and HTML reports from the directory", () => {
     const md = readFileSync(join(dir, "report.md"), "utf8")
-    for (const h of ["## Targets", "## RX: reading k hints per packet", "### mlx5", "## Polymorphism", "## The kernel's published figures", "## Caveats", "## Not measured"])
+    for (const h of ["## Targets", "## RX: reading k hints per packet", "### mlx5", "## TX: submit", "## Polymorphism", "## The kernel's published figures", "## Caveats", "## Not measured"])
       expect(md).toContain(h)
     expect(md).toContain("lore:20231115175301.534113-1-larysa.zaremba@intel.com")
     const html = readFileSync(join(dir, "report.html"), "utf8")

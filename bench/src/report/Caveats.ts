@@ -7,5 +7,7 @@ export const CAVEATS: ReadonlyArray<string> = [
   "Programs return XDP_DROP (rxdrop): no skb is built, no redirect; the driver re-posts each buffer, as a real rxdrop run does.",
   "Each group of tasks runs in a fresh worker isolate, so one driver's shapes do not make another group's call sites polymorphic; within a group the tasks share core's poll-loop helpers, as the drivers in one kernel share net/core.",
   "tinybench's rme is the relative margin of error of the mean at 95%; on a 2-core machine with other work running, differences under the rme are noise.",
+  "TX: submit and complete are timed separately from one AF_XDP batch the application produced (frames, descriptors and, for xsk-tx-metadata, struct xsk_tx_metadata written before timing); the hardware's transmit runs between them untimed. Completions follow each driver's model: sim one completion per packet, mlx5 one send CQE per doorbell batch of 64 (every frame of the batch gets its stamp), ice one RS write-back per batch with the stamp in PHY timestamp memory (only as many stamps as the port's PHY slots — the ice check line says how many).",
+  "btf-id (drivers-sim only): the driver writes the whole hints struct (all four hints, v2 when the packet has a timestamp, v1 otherwise) before the program runs, so its cost does not fall with k; the program reads the id at data - 4 and switches on it.",
   "Timer resolution: each sample is one batch of thousands of packets (hundreds of microseconds), far above performance.now()'s resolution."
 ]

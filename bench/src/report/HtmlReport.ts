@@ -6,7 +6,7 @@
 import type { BenchResultRow, BenchResultsFile } from "../BenchResult.js"
 import { CAVEATS } from "./Caveats.js"
 import { PUBLISHED_FIGURES, PUBLISHED_NOTE } from "./PublishedFigures.js"
-import { fmtNs, fmtRatio, NOT_MEASURED, polymorphismTable, rowsOf, STYLE_ORDER, targets } from "./ReportModel.js"
+import { fmtNs, fmtRatio, NOT_MEASURED, polymorphismTable, rowsOf, STYLE_ORDER, targets, txDrivers, txTable } from "./ReportModel.js"
 
 const h = (s: string): string => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;")
 
@@ -17,7 +17,8 @@ const COLORS: Readonly<Record<string, string>> = {
   "kfunc-inlined": "#0d47a1",
   "kfunc-dev-bound": "#42a5f5",
   "kfunc-generic": "#ef6c00",
-  "btf-id": "#8e24aa"
+  "btf-id": "#8e24aa",
+  "xsk-tx-metadata": "#795548"
 }
 
 interface Bar {
@@ -101,6 +102,28 @@ export const renderHtml = (r: BenchResultsFile): string => {
     const skips = [...new Set(r.skipped.filter((s) => s.suite === "rx" && s.driver === d).map((s) => `${s.style}: ${s.reason.replace(/^hints=\d: /, "")}`))]
     if (skips.length > 0) body.push(`<ul>${skips.map((s) => `<li>${h(s)}</li>`).join("")}</ul>`)
   }
+  const txd = txDrivers(r)
+  const txSkips = r.skipped.filter((s) => s.suite === "tx-submit" || s.suite === "tx-complete")
+  if (txd.length > 0 || txSkips.length > 0)
+    body.push(
+      "<h2>TX: submit (request timestamp + L4 checksum) and complete (read the TX timestamp)</h2><p>ns/packet of the driver's submit (ndo_xsk_wakeup) and completion poll, the hardware's transmit excluded; hover a bar for its ratio to the raw fixed-offset floor of the same path.</p>"
+    )
+  for (const d of [...new Set([...txd, ...txSkips.map((s) => s.driver)])]) {
+    const t = txTable(r, d)
+    body.push(`<h3>${h(d)}</h3>`)
+    if (t.rows.length > 0) {
+      const bars: Bar[] = t.rows.map((x) => ({
+        group: x.path === "tx-submit" ? "submit" : "complete",
+        series: x.style,
+        value: x.ns_per_packet,
+        label: `${fmtNs(x.ns_per_packet)} ns/packet, ${fmtRatio(x.ratio_to_floor)} of floor, ±${x.rme.toFixed(2)}%`
+      }))
+      body.push(barChart(`tx, ${d}: ns per packet`, bars, "ns/packet by TX half"))
+      body.push(tableHtml(["path", "style", "ns/packet", "Mpps", "ratio to floor", "rme", "samples"], t.rows.map((x) => [x.path, ...rowLine(x).filter((_, i) => i !== 1)])))
+    }
+    const reasons = [...new Set(txSkips.filter((s) => s.driver === d).map((s) => `${s.style}: ${s.reason}`))]
+    if (reasons.length > 0) body.push(`<ul>${reasons.map((s) => `<li>${h(s)}</li>`).join("")}</ul>`)
+  }
   const poly = polymorphismTable(r)
   if (poly.labels.length > 0) {
     const bars: Bar[] = poly.labels.flatMap((l) =>
@@ -123,7 +146,7 @@ export const renderHtml = (r: BenchResultsFile): string => {
   body.push(
     "<h2>Not measured</h2>",
     `<ul>${NOT_MEASURED.map((n) => `<li><b>${h(n.suite)}</b>: ${h(n.reason)}</li>`).join("")}${r.skipped
-      .filter((s) => s.suite !== "rx")
+      .filter((s) => s.suite !== "rx" && s.suite !== "tx-submit" && s.suite !== "tx-complete")
       .map((s) => `<li>${h(`${s.suite} ${s.driver} ${s.style}: ${s.reason}`)}</li>`)
       .join("")}</ul>`
   )

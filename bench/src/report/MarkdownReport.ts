@@ -9,7 +9,7 @@
 import type { BenchResultRow, BenchResultsFile } from "../BenchResult.js"
 import { CAVEATS } from "./Caveats.js"
 import { PUBLISHED_FIGURES, PUBLISHED_NOTE } from "./PublishedFigures.js"
-import { find, fmtMpps, fmtNs, fmtRatio, NOT_MEASURED, polymorphismTable, rowsOf, STYLE_ORDER, targets } from "./ReportModel.js"
+import { find, fmtMpps, fmtNs, fmtRatio, NOT_MEASURED, polymorphismTable, rowsOf, STYLE_ORDER, targets, txDrivers, txTable } from "./ReportModel.js"
 
 const esc = (s: string): string => s.replace(/\|/g, "\\|")
 const table = (head: ReadonlyArray<string>, rows: ReadonlyArray<ReadonlyArray<string>>): string[] => [
@@ -84,6 +84,37 @@ export const renderMarkdown = (r: BenchResultsFile): string => {
     }
   }
 
+  const txd = txDrivers(r)
+  const txSkips = r.skipped.filter((s) => s.suite === "tx-submit" || s.suite === "tx-complete")
+  if (txd.length > 0 || txSkips.length > 0) {
+    out.push("## TX: submit (request timestamp + L4 checksum) and complete (read the TX timestamp)", "")
+    out.push(
+      "Per packet over an AF_XDP zero-copy batch the application produced before timing. **submit** is the driver's ndo_xsk_wakeup (NAPI budgets of 64) building each TX descriptor and running the request side; **complete** is the TX completion poll reaping what the hardware wrote. The hardware's transmit runs between the two and is never timed. Ratios are to the raw fixed-offset floor of the same path and driver: a devtx program writing the request bits / reading the stamp at compiled-in offsets. `xsk-tx-metadata` is AF_XDP TX metadata (struct xsk_tx_metadata + the driver's xsk_tx_metadata_ops): no program; the application computed csum_start/csum_offset, which the devtx programs find per packet themselves.",
+      ""
+    )
+    for (const d of [...new Set([...txd, ...txSkips.map((s) => s.driver)])]) {
+      const t = txTable(r, d)
+      out.push(`### ${d}`, "")
+      if (t.rows.length > 0)
+        out.push(
+          ...table(
+            ["style", "submit: ns (ratio)", "complete: ns (ratio)"],
+            t.styles.map((s) => [
+              s,
+              ...(["tx-submit", "tx-complete"] as const).map((p) => {
+                const x = t.get(s, p)
+                return x === undefined ? "-" : `${fmtNs(x.ns_per_packet)} (${fmtRatio(x.ratio_to_floor)})`
+              })
+            ])
+          ),
+          ""
+        )
+      const reasons = [...new Set(txSkips.filter((s) => s.driver === d).map((s) => `${s.style}: ${s.reason}`))]
+      if (reasons.length > 0) out.push("Not measured on this driver:", "", ...reasons.map((x) => `* ${x}`), "")
+      if (t.rows.length > 0) out.push("<details><summary>every figure</summary>", "", ...detail(t.rows.map((x) => ({ ...x, style: `${x.path.slice(3)} ${x.style}` }))), "", "</details>", "")
+    }
+  }
+
   const poly = polymorphismTable(r)
   if (poly.labels.length > 0) {
     out.push("## Polymorphism: three drivers interleaved vs one alone (3 hints)", "")
@@ -145,7 +176,7 @@ export const renderMarkdown = (r: BenchResultsFile): string => {
 
   out.push("## Not measured", "")
   for (const n of NOT_MEASURED) out.push(`* **${n.suite}**: ${n.reason}`)
-  const otherSkips = r.skipped.filter((s) => s.suite !== "rx")
+  const otherSkips = r.skipped.filter((s) => s.suite !== "rx" && s.suite !== "tx-submit" && s.suite !== "tx-complete")
   for (const s of otherSkips) out.push(`* ${s.suite} ${s.driver} ${s.style}: ${s.reason}`)
   out.push("")
 

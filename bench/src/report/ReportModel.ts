@@ -5,20 +5,37 @@
  */
 import type { BenchResultRow, BenchResultsFile } from "../BenchResult.js"
 
-export const STYLE_ORDER = ["empty", "raw-fixed", "raw-core", "kfunc-inlined", "kfunc-dev-bound", "kfunc-generic", "btf-id"]
+export const STYLE_ORDER = ["empty", "raw-fixed", "raw-core", "kfunc-inlined", "kfunc-dev-bound", "kfunc-generic", "btf-id", "xsk-tx-metadata"]
 
 /** Suites of issue 9 this bench does not measure yet, and why (shown in every report). */
 export const NOT_MEASURED: ReadonlyArray<{ readonly suite: string; readonly reason: string }> = [
   {
-    suite: "tx-submit / tx-complete (AF_XDP TX metadata, devtx kfuncs, raw devtx)",
+    suite: "placement (data_meta, xdp_rx_meta, registry, traits v1/v2, TLV, redirect-to-skb)",
     reason:
-      "not built in this round: the TX rig (UMEM + socket TX ring pre-filled with 4096 descriptors, xskWakeupTx timed for submit, napiPollTx timed for complete, replay of the socket and driver rings) is the next piece of bench/"
+      "not built yet: the round trip (store in the first program, XDP_REDIRECT to a cpumap-like queue, cpuMapRunPlaced builds the skb, read back) needs a rig that replays the cpumap queue and the placement areas as well as the RX ring; the designs are checked end to end by packages/kfuncs/test/placement/PlacementRoundTrip.test.ts, not timed"
   },
   {
-    suite: "placement (data_meta, xdp_rx_meta, registry, traits v1/v2, TLV, redirect-to-skb)",
-    reason: "not built in this round: needs a redirect rig (CPUMAP / veth-like device) whose second half is replayed as well"
+    suite: "btf-id on mlx5 and ice",
+    reason: "the per-packet BTF-id hints design (the driver writes a hints struct with its BTF id before data) is modelled on drivers-sim only"
+  },
+  {
+    suite: "btf-id with k < 4 on the driver side",
+    reason: "the sim's driver writes every hint it has (all four) into the hints struct whatever the program reads, as the RFC's drivers did; btf-id rows for k = 1..4 vary only the program's reads"
   }
 ]
+
+/** TX rows of one driver: per style, the submit and the complete figure. */
+export const txTable = (r: BenchResultsFile, driver: string) => {
+  const rows = rowsOf(r, (x) => (x.path === "tx-submit" || x.path === "tx-complete") && x.driver === driver)
+  const styles = STYLE_ORDER.filter((s) => rows.some((x) => x.style === s))
+  return {
+    styles,
+    rows,
+    get: (style: string, path: "tx-submit" | "tx-complete") => rows.find((x) => x.style === style && x.path === path)
+  }
+}
+
+export const txDrivers = (r: BenchResultsFile): string[] => [...new Set(rowsOf(r, (x) => x.path === "tx-submit" || x.path === "tx-complete").map((x) => x.driver))]
 
 export const rowsOf = (r: BenchResultsFile, f: (x: BenchResultRow) => boolean): BenchResultRow[] => r.results.filter(f)
 

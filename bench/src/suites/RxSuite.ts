@@ -2,7 +2,10 @@
  * RX suite: per driver, per style, reading 1..4 hints per packet (ProbeRecord.ts order), over a
  * batch the hardware model filled before timing; plus the empty program (the poll loop's fixed
  * per-packet cost). Styles: raw-fixed (the floor), raw-core, kfunc-inlined, kfunc-dev-bound,
- * kfunc-generic, btf-id (skipped with the reason when no such program exists).
+ * kfunc-generic, btf-id (drivers-sim only: the driver writes a per-packet BTF-id hints struct, the
+ * program switches on the id — the driver's write of all four hints is part of this style's cost
+ * whatever k is). kfunc-inlined is measured for every device publishing NetDevice.xdpMetadataInline
+ * (checked at run time: loadBound fails with the reason otherwise, and the style is skipped).
  *
  * Before anything is timed, for each hint count, every style's per-packet record over the whole
  * batch must equal the floor's, and the floor's record over a replayed batch must equal its record
@@ -10,15 +13,52 @@
  * its ratio is to the floor with the same hint count, measured in the same worker.
  */
 import { attachXdp, type DriverPackage, type LoadedXdpProgram, loadRawXdpProgram, type NetDevice } from "@devtx/core"
+import { SimBtfIdHintsMode, type SimNetDevice, simHintsBtf } from "@devtx/drivers-sim"
 import { type KfuncBindingMode, loadBound } from "@devtx/kfuncs"
 import { Effect, Exit } from "effect"
 import { makeRxRig, type RxRig } from "../harness/RxRig.js"
 import { timeTask } from "../harness/Timing.js"
+import { btfIdLayouts, btfIdProbe } from "../probes/BtfIdProbe.js"
 import { emptyProbeSpec, kfuncProbeSpec } from "../probes/KfuncProbe.js"
 import { describeRecord, firstRecordDifference, ProbeSink } from "../probes/ProbeRecord.js"
 import { type RawProbeKind, rawProbeSpec } from "../probes/RawProbe.js"
 import { rawHintTemplateFor } from "../probes/RawHintTemplates.js"
 import { BenchCheckError, type SuiteContext, selected, taskId } from "./BenchContext.js"
+
+/**
+ * btf-id: the driver must write the hints struct (drivers-sim only), in per-packet mode (v2 when
+ * the packet has a timestamp, v1 otherwise: the program really switches on the id). The mode is
+ * device state, which the replay resets to what it was at fill time (off), so `armRxStyle` sets it
+ * again after every restore for this style — the driver's write cost is part of the style.
+ */
+export const BTF_ID_NOT_ON = (driver: string): string =>
+  `the per-packet BTF-id hints design is modelled on drivers-sim only (SimBtfIdHints.ts: the driver writes the hints struct); ${driver} writes none`
+
+const loadBtfIdProbe = (driver: string, config: unknown, dev: NetDevice, hints: number, sink: ProbeSink): LoadOutcome => {
+  if (driver !== "sim") return { ok: false, reason: BTF_ID_NOT_ON(driver) }
+  const width = (config as { readonly btfIdWidth?: number }).btfIdWidth === 8 ? 8 : 4
+  if (width !== 4) return { ok: false, reason: "the bench's btf-id probe reads the RFC v1 u32 id (btfIdWidth 4)" }
+  const layouts = btfIdLayouts(simHintsBtf(width).split)
+  if (typeof layouts === "string") return { ok: false, reason: layouts }
+  const run = btfIdProbe(layouts, hints, sink)
+  const name = `probe_btf_id_${hints}`
+  return {
+    ok: true,
+    prog: {
+      name,
+      spec: { name, kfuncs: [], instantiate: () => run },
+      run,
+      boundIfindex: dev.ifindex,
+      resolution: { xdp_hints_sim_v1: `type_id=${layouts.v1.typeId} size=${layouts.v1.size}`, xdp_hints_sim_v2: `type_id=${layouts.v2.typeId} size=${layouts.v2.size}` }
+    }
+  }
+}
+
+/** After a restore: put the device in the mode the style needs (btf-id: the driver writes per-packet hints). */
+export const armRxStyle = (dev: NetDevice, style: string): void => {
+  const hints = (dev as Partial<SimNetDevice>).btfIdHints
+  if (hints !== undefined) hints.mode = style === "btf-id" ? SimBtfIdHintsMode.PER_PACKET : SimBtfIdHintsMode.OFF
+}
 
 export const RX_STYLES = ["raw-fixed", "raw-core", "kfunc-inlined", "kfunc-dev-bound", "kfunc-generic", "btf-id"] as const
 export type RxStyle = (typeof RX_STYLES)[number]
@@ -41,12 +81,7 @@ export const loadRxProbe = <C>(
   hints: number,
   sink: ProbeSink
 ): LoadOutcome => {
-  if (style === "btf-id")
-    return {
-      ok: false,
-      reason:
-        "no per-packet BTF-ID program (driver writes a hints struct plus its BTF id before data, program switches on the id) is registered in @devtx/programs at this revision"
-    }
+  if (style === "btf-id") return loadBtfIdProbe(driver.name, config, dev, hints, sink)
   if (style === "raw-fixed" || style === "raw-core") {
     const template = rawHintTemplateFor(driver.name)
     if (template === undefined) return { ok: false, reason: `no raw hint template for driver ${driver.name} in bench/src/probes` }
@@ -61,8 +96,9 @@ const attach = (dev: NetDevice, prog: LoadedXdpProgram): void => {
 }
 
 /** Run the attached program over a replayed batch; returns a copy of the records. */
-export const recordBatch = (rig: RxRig, sink: ProbeSink, what: string): Int32Array => {
+export const recordBatch = (rig: RxRig, sink: ProbeSink, what: string, style = ""): Int32Array => {
   rig.restore()
+  armRxStyle(rig.dev, style)
   sink.reset()
   const n = rig.poll()
   if (n !== rig.batch) throw new BenchCheckError(what, `polled ${n} packets, the ring held ${rig.batch}`)
@@ -130,7 +166,7 @@ export const runRxSuite = async <C>(ctx: SuiteContext, driver: DriverPackage<C>)
         continue
       }
       attach(dev, l.prog)
-      const rec = recordBatch(rig, sink, taskId(suite, driver.name, style, hints))
+      const rec = recordBatch(rig, sink, taskId(suite, driver.name, style, hints), style)
       const d = firstRecordDifference(floorRec, rec, ctx.batch)
       if (d >= 0)
         throw new BenchCheckError(
@@ -149,7 +185,14 @@ export const runRxSuite = async <C>(ctx: SuiteContext, driver: DriverPackage<C>)
     const id = taskId(suite, driver.name, style, hints)
     attach(dev, prog)
     ctx.progress(id)
-    const f = await timeTask(id, ctx.plan, rig.batch, rig.poll, rig.restore)
+    const before =
+      style === "btf-id"
+        ? () => {
+            rig.restore()
+            armRxStyle(dev, style)
+          }
+        : rig.restore
+    const f = await timeTask(id, ctx.plan, rig.batch, rig.poll, before)
     if (style === "raw-fixed") floors.set(hints, f.ns_per_packet)
     const floor = floors.get(hints)
     ctx.row({

@@ -10,17 +10,21 @@
  *   optional field   FIELD_EXISTS first (bpf_core_field_exists): a field the target lacks is then
  *                    "absent" instead of failing the load — the guarded branch is dead code
  *
- * `type` is the storage as the program reads it; "be16"/"be32" read big-endian (mlx5's CQE) —
- * byte order is not in BTF, it is the program's per-NIC knowledge. `at` marks a FIXED-OFFSET
+ * `type` is the storage as the program reads it; "be16"/"be32"/"be64" read big-endian (mlx5's
+ * CQE) — byte order is not in BTF, it is the program's per-NIC knowledge. "u64"/"be64" are 8-byte
+ * words (ice's __le64 cmd_type_offset_bsz), accessed as two u32 halves (RawAccessor.ts: read /
+ * readHi / write64; no BigInt per packet); a bitfield may sit in a u64 container (libbpf's
+ * FIELD_LSHIFT_U64 / FIELD_RSHIFT_U64 are defined on a u64 load, so an 8-byte container is the
+ * natural case: the loader picks the half and the shift at load time). `at` marks a FIXED-OFFSET
  * program (no CO-RE): the offset it was compiled with; the loader then checks it against the
  * target instead of relocating, so a layout change is a load error, never a silent wrong read.
  */
-export type RawFieldType = "u8" | "u16" | "u32" | "be16" | "be32"
+export type RawFieldType = "u8" | "u16" | "u32" | "u64" | "be16" | "be32" | "be64"
 
 export interface RawFieldDecl {
   readonly name: string
   readonly type: RawFieldType
-  /** bitfield width in bits (1..31) */
+  /** bitfield width in bits (1..31 in a u8/u16/u32 declaration, 1..63 in a u64/be64 one) */
   readonly bits?: number
   /** guarded by a field-exists check */
   readonly optional?: boolean
@@ -37,5 +41,6 @@ export interface RawStructDecl {
   readonly union?: boolean
 }
 
-export const rawFieldBytes = (t: RawFieldType): number => (t === "u8" ? 1 : t === "u16" || t === "be16" ? 2 : 4)
-export const rawFieldBigEndian = (t: RawFieldType): boolean => t === "be16" || t === "be32"
+export const rawFieldBytes = (t: RawFieldType): number =>
+  t === "u8" ? 1 : t === "u16" || t === "be16" ? 2 : t === "u64" || t === "be64" ? 8 : 4
+export const rawFieldBigEndian = (t: RawFieldType): boolean => t === "be16" || t === "be32" || t === "be64"

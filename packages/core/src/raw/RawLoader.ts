@@ -2,7 +2,8 @@
  * Loading a raw-descriptor program: its struct declarations (RawDecl.ts) become a local BTF and
  * CO-RE relocation records; CoreRelocator (libbpf 1.1.2 semantics) resolves them against the
  * bound driver's split BTF (on core's kernel base); each field then compiles to a fixed-offset
- * DataView accessor with the right byte order and bitfield shifts (datapath/RawAccessor.ts).
+ * DataView accessor with the right byte order and bitfield shifts (datapath/RawAccessor.ts);
+ * 8-byte fields and bitfields in 8-byte containers compile to u32-half accessors.
  *
  * Failures are RawLoadError, naming the program, the local type, the access string and the
  * target, with the relocator's reason: a required field the target lacks (libbpf would poison
@@ -48,7 +49,8 @@ export const buildLocalBtf = (decls: ReadonlyArray<RawStructDecl>): LocalLayout 
   const ints: Record<number, TypeId> = {
     1: b.addInt("unsigned char", 1),
     2: b.addInt("short unsigned int", 2),
-    4: b.addInt("unsigned int", 4)
+    4: b.addInt("unsigned int", 4),
+    8: b.addInt("long long unsigned int", 8)
   }
   const structIds: TypeId[] = []
   for (const d of decls) {
@@ -66,7 +68,9 @@ export const buildLocalBtf = (decls: ReadonlyArray<RawStructDecl>): LocalLayout 
         bit += d.union ? 0 : size * 8
       }
     }
-    const bytes = Math.max(4, Math.ceil(bit / 32) * 4)
+    // sized as clang would: a multiple of the widest member's alignment (at least 4, as before u64 fields)
+    const align = Math.max(4, ...d.fields.map((f) => rawFieldBytes(f.type)))
+    const bytes = Math.max(align, Math.ceil(bit / (align * 8)) * align)
     structIds.push(d.union ? b.addUnion(d.name, bytes, members) : b.addStruct(d.name, bytes, members))
   }
   const built = b.build()
@@ -115,8 +119,8 @@ export const relocateRawProgram = (o: RawLoadOptions): Effect.Effect<RawFieldTab
         if (Result.isFailure(size)) return fail(decl.name, f.name, accessStr, size.failure.message)
         const byteOff = Number(off.success.newValue)
         const byteSize = Number(size.success.newValue)
-        if (byteSize !== 1 && byteSize !== 2 && byteSize !== 4)
-          return fail(decl.name, f.name, accessStr, `target field is ${byteSize} bytes; a ${f.type} access loads 1, 2 or 4`)
+        if (byteSize !== 1 && byteSize !== 2 && byteSize !== 4 && byteSize !== 8)
+          return fail(decl.name, f.name, accessStr, `target field is ${byteSize} bytes; a ${f.type} access loads 1, 2, 4 or 8`)
         if (f.bits === undefined && byteSize > rawFieldBytes(f.type))
           return fail(decl.name, f.name, accessStr, `wrong type size: target field is ${byteSize} bytes, declared ${f.type} (${rawFieldBytes(f.type)} bytes)`)
         let acc: RawAccessor

@@ -12,7 +12,7 @@
  *      mlx5: eth segment cs_flags), and a raw COMPLETE_XDP program reads the stamp from the
  *      completion entry into a TxStampLog keyed by umem address — the userspace side looks the
  *      stamp up there instead of in xsk_tx_metadata.completion.tx_timestamp.
- *      (ice has no raw path for either: see IceRawDevtx.ts; the host reports "No tx_timestamp".)
+ *      (ice: the checksum through the raw submit's cmd_type_offset_bsz writes; no TX timestamp — see IceRawDevtx.ts; the host reports "No tx_timestamp".)
  *
  * The sender still seeds the UDP checksum with the pseudo-header sum (CHECKSUM_PARTIAL), which
  * the sim's hardware needs and mlx5's ignores.

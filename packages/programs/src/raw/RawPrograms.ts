@@ -9,9 +9,9 @@
  * it as .rodata (Mlx5RawHwMetadata.ts / IceRawHwMetadata.ts): without `config` they are
  * unavailable, with the reason.
  */
-import { DevtxPoint, type RawDevtxProgramSpec, type RawXdpProgramSpec } from "@devtx/core"
+import { DevtxPoint, Errno, type RawDevtxProgramSpec, type RawXdpProgramSpec } from "@devtx/core"
 import { Data } from "effect"
-import { iceRawDevtxComplete } from "./IceRawDevtx.js"
+import { ICE_RAW_TX_TS_REQUEST_UNAVAILABLE, IceRawSubmitStats, iceRawDevtxComplete, iceRawDevtxSubmit } from "./IceRawDevtx.js"
 import { iceRawHwMetadata, iceRawRodataFromConfig } from "./IceRawHwMetadata.js"
 import { mlx5RawDevtxComplete, mlx5RawDevtxSubmit } from "./Mlx5RawDevtx.js"
 import { mlx5RawHwMetadata, mlx5RawRodataFromConfig } from "./Mlx5RawHwMetadata.js"
@@ -65,15 +65,25 @@ export const rawHwMetadataFor = (driver: string, config?: unknown): RawXdpProgra
   return typeof built === "string" ? new RawStyleUnavailableError({ program: "hw-metadata", driver, available, reason: built }) : built
 }
 
+/** A request the options asked for that this NIC's raw programs cannot make: the errno they report and why. */
+export interface RawDevtxUnsupported {
+  readonly request: "tx-timestamp"
+  readonly errno: number
+  readonly reason: string
+}
+
 /**
  * The raw devtx pair for a driver: a submit program that writes the TX descriptor's request bits
- * (undefined where the NIC's requests cannot be written through a descriptor view — ice, see
- * IceRawDevtx.ts) and a completion program that logs the TX stamp into `log` (or, on ice,
- * -EOPNOTSUPP for every frame).
+ * (undefined where none of the asked requests can be written through a descriptor view) and a
+ * completion program that logs the TX stamp into `log` (or, on ice, -EOPNOTSUPP for every
+ * frame). `unsupported` lists the asked requests the NIC's raw programs cannot make (ice: the TX
+ * timestamp request, see IceRawDevtx.ts); `iceStats` is the ice submit program's per-frame record.
  */
 export interface RawDevtxPrograms {
   readonly submit: RawDevtxProgramSpec | undefined
   readonly complete: RawDevtxProgramSpec
+  readonly unsupported: ReadonlyArray<RawDevtxUnsupported>
+  readonly iceStats?: IceRawSubmitStats
 }
 
 export const rawDevtxFor = (
@@ -84,12 +94,20 @@ export const rawDevtxFor = (
 ): RawDevtxPrograms | RawStyleUnavailableError => {
   const point = opts.completePoint ?? DevtxPoint.COMPLETE_XDP
   const available = ["sim", "mlx5", "ice"]
-  if (driver === "sim") return { submit: simRawDevtxSubmit(opts), complete: simRawDevtxComplete(log, point) }
-  if (driver === "ice") return { submit: undefined, complete: iceRawDevtxComplete(log, point) }
+  if (driver === "sim") return { submit: simRawDevtxSubmit(opts), complete: simRawDevtxComplete(log, point), unsupported: [] }
+  if (driver === "ice") {
+    const iceStats = new IceRawSubmitStats()
+    return {
+      submit: opts.checksum || opts.timestamp ? iceRawDevtxSubmit(opts, iceStats) : undefined,
+      complete: iceRawDevtxComplete(log, point),
+      unsupported: opts.timestamp ? [{ request: "tx-timestamp", errno: -Errno.EOPNOTSUPP, reason: ICE_RAW_TX_TS_REQUEST_UNAVAILABLE }] : [],
+      iceStats
+    }
+  }
   if (driver === "mlx5") {
     const r = typeof config === "object" && config !== null ? mlx5RawRodataFromConfig(config as Readonly<Record<string, unknown>>) : needsConfig("mlx5")
     if (typeof r === "string") return new RawStyleUnavailableError({ program: "devtx", driver, available, reason: r })
-    return { submit: mlx5RawDevtxSubmit(opts), complete: mlx5RawDevtxComplete(r, log, point) }
+    return { submit: mlx5RawDevtxSubmit(opts), complete: mlx5RawDevtxComplete(r, log, point), unsupported: [] }
   }
   return new RawStyleUnavailableError({ program: "devtx", driver, available })
 }

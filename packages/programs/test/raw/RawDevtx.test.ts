@@ -5,7 +5,9 @@
  * programs (relocated descriptor writes at submit, relocated completion reads). Same wire bytes,
  * same checksums (verified independently by a plain one's-complement sum over the truth's
  * offsets), same timestamps (and equal to the PHC time the batch's last frame left, on mlx5, the
- * frame's own on sim per-packet, the batch's last with per-batch completions). ice: the raw completion says -EOPNOTSUPP, or refuses to load.
+ * frame's own on sim per-packet, the batch's last with per-batch completions). ice: the raw submit
+ * writes the checksum fields (same wire bytes as the kfunc), the raw completion says -EOPNOTSUPP,
+ * or refuses to load (IceRawDevtxSubmit.test.ts has the descriptor-level ice comparison).
  */
 import {
   attachDevtx,
@@ -196,6 +198,11 @@ describe("ice: the raw design cannot read a TX timestamp, and says so", () => {
     expect(r.log.count).toBe(frames.length)
     expect(Array.from(r.log.rc.subarray(0, r.log.count))).toEqual(frames.map(() => -Errno.EOPNOTSUPP))
     expect(ICE_RAW_TX_TS_UNAVAILABLE).toContain("PHY timestamp memory")
+    // the raw submit program (rawDevtxFor: cmd_type_offset_bsz written as ice_tx_csum would) gives the kfunc's wire bytes
+    expect(r.wire.length).toBe(frames.length)
+    expect(r.wire.map((w) => [...w.bytes])).toEqual(k.wire.map((w) => [...w.bytes]))
+    txFrames.forEach((f, i) => expect([i, l4Verifies(r.wire[i]!.bytes, f)]).toEqual([i, true]))
+    expect([...r.wire[frames.length - 1]!.bytes]).toEqual([...arp.bytes])
   })
 
   it("declared as a required field, the load fails naming the program, the local type, the access and the target", async () => {
