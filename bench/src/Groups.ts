@@ -1,6 +1,6 @@
 /**
  * The benchmark groups and how one runs. A group is the unit a worker thread executes: one suite
- * for one driver (or the polymorphism / core / placement setups). Each group runs in a fresh
+ * for one driver (or the polymorphism / core / placement setups; placement runs on the sim NIC). Each group runs in a fresh
  * worker (a fresh V8 isolate), so type feedback gathered by one group — call sites that saw other
  * drivers' context classes or other programs — never leaks into another group's figures; in
  * particular "one driver alone" in the polymorphism suite is measured in an isolate that never saw
@@ -12,6 +12,7 @@ import { driver as mlx5Driver } from "@devtx/drivers-mlx"
 import { driver as simDriver } from "@devtx/drivers-sim"
 import type { SuiteContext } from "./suites/BenchContext.js"
 import { runCoreSuite } from "./suites/CoreSuite.js"
+import { runPlacementSuite } from "./suites/PlacementSuite.js"
 import { runPolymorphismSuite } from "./suites/PolymorphismSuite.js"
 import { runRxSuite } from "./suites/RxSuite.js"
 import { runTxSuite } from "./suites/TxSuite.js"
@@ -24,6 +25,7 @@ export type BenchGroup =
   | { readonly kind: "tx"; readonly driver: string }
   | { readonly kind: "polymorphism-alone"; readonly driver: string }
   | { readonly kind: "polymorphism-interleaved" }
+  | { readonly kind: "placement" }
   | { readonly kind: "core" }
 
 export const benchGroups = (): ReadonlyArray<BenchGroup> => [
@@ -31,6 +33,7 @@ export const benchGroups = (): ReadonlyArray<BenchGroup> => [
   ...BENCH_DRIVERS.map((d) => ({ kind: "tx" as const, driver: d.name })),
   ...BENCH_DRIVERS.map((d) => ({ kind: "polymorphism-alone" as const, driver: d.name })),
   { kind: "polymorphism-interleaved" },
+  { kind: "placement" },
   { kind: "core" }
 ]
 
@@ -52,6 +55,9 @@ export const runGroup = async (g: BenchGroup, ctx: SuiteContext): Promise<void> 
       return runPolymorphismSuite(ctx, [driverNamed(g.driver)])
     case "polymorphism-interleaved":
       return runPolymorphismSuite(ctx, BENCH_DRIVERS)
+    case "placement":
+      // the placement designs on the sim NIC (PlacementSuite.ts: the routes do not depend on the NIC)
+      return runPlacementSuite(ctx, simDriver)
     case "core":
       return runCoreSuite(ctx)
   }

@@ -62,6 +62,29 @@ describe("bench, quick mode on a tiny batch", () => {
     }
   })
 
+  it("measures every placement design on every redirect route against the data-meta floor, checked before timing", () => {
+    const routes = ["placement-devmap-xdp", "placement-devmap-skb", "placement-cpumap-skb"]
+    const designs = ["data-meta", "xdp-rx-meta-v2", "xdp-rx-meta-ts", "registry", "traits-v1", "traits-v2", "tlv"]
+    for (const suite of routes) {
+      const rows = run.results.filter((r) => r.suite === suite)
+      expect(rows.every((r) => r.path === "placement" && r.driver === "sim" && r.hints === 3 && r.unit === "packet" && r.batch === 64)).toBe(true)
+      expect(rows.find((r) => r.style === "data-meta")?.ratio_to_floor, suite).toBe(1)
+      for (const style of designs) {
+        const row = rows.find((r) => r.style === style)
+        expect(row, `${suite} ${style}`).toBeDefined()
+        expect(row!.ratio_to_floor).toBeCloseTo(row!.ns_per_packet / rows.find((r) => r.style === "data-meta")!.ns_per_packet, 9)
+      }
+      expect(rows.find((r) => r.style === "redirect-only")?.ratio_to_floor).toBeNull()
+      const check = run.checks.find((c) => c.startsWith(`${suite} sim hints=3: data-meta == `))
+      expect(check, suite).toBeDefined()
+      for (const style of designs) expect(check).toContain(style)
+      expect(check).toContain("data-meta == the NIC's kfunc reads")
+    }
+    // the skb keeps only its own fields of xdp_rx_meta; the cpumap route's kthread matches core's cpuMapRunPlaced
+    expect(run.checks.find((c) => c.startsWith("placement-cpumap-skb"))).toContain("xdp-rx-meta-v2 (skb fields)")
+    expect(run.checks.find((c) => c.startsWith("placement-cpumap-skb"))).toContain("the bench's kthread == cpuMapRunPlaced")
+  })
+
   it("checked every style equal to the floor before timing, and says why a style was skipped", () => {
     for (const d of ["sim", "mlx5", "ice"])
       for (let k = 1; k <= 4; k++) expect(run.checks.some((c) => c.startsWith(`rx ${d} hints=${k}: raw-fixed == raw-core ==`))).toBe(true)
@@ -75,12 +98,15 @@ describe("bench, quick mode on a tiny batch", () => {
 
   it("renders the Markdown and HTML reports from the directory", () => {
     const md = readFileSync(join(dir, "report.md"), "utf8")
-    for (const h of ["## Targets", "## RX: reading k hints per packet", "### mlx5", "## TX: submit", "## Polymorphism", "## The kernel's published figures", "## Caveats", "## Not measured"])
+    for (const h of ["## Targets", "## RX: reading k hints per packet", "### mlx5", "## TX: submit", "## Polymorphism", "## Placement: store three hints", "## The kernel's published figures", "## Caveats", "## Not measured"])
       expect(md).toContain(h)
+    expect(md).toContain("store + redirect + read back")
+    expect(md).not.toMatch(/\*\*placement \(data_meta.*not built yet/)
     expect(md).toContain("lore:20231115175301.534113-1-larysa.zaremba@intel.com")
     const html = readFileSync(join(dir, "report.html"), "utf8")
     expect(html.startsWith("<!doctype html>")).toBe(true)
     expect(html).toContain("<svg")
+    expect(html).toContain('aria-label="placement, sim NIC, 3 hints')
     expect(html).not.toMatch(/<script|https?:\/\/(?!www\.w3\.org\/2000\/svg)/)
     const again = Effect.runSync(renderReport(dir))
     expect(again.markdown).toBe(md)

@@ -1,12 +1,26 @@
 /**
  * The self-contained HTML report: the Markdown report's content with inline SVG bar charts
  * (no script, no network), one chart per path and driver — RX ns/packet per style, grouped by
- * hint count — plus the polymorphism chart. Text is escaped; numbers are formatted here.
+ * hint count — plus the TX, polymorphism and placement (designs grouped by redirect route) charts. Text is escaped; numbers are formatted here.
  */
 import type { BenchResultRow, BenchResultsFile } from "../BenchResult.js"
 import { CAVEATS } from "./Caveats.js"
 import { PUBLISHED_FIGURES, PUBLISHED_NOTE } from "./PublishedFigures.js"
-import { fmtNs, fmtRatio, NOT_MEASURED, polymorphismTable, rowsOf, STYLE_ORDER, targets, txDrivers, txTable } from "./ReportModel.js"
+import { PLACEMENT_DESIGN_NOTES, type PlacementStyle } from "../probes/PlacementProbes.js"
+import {
+  fmtNs,
+  fmtRatio,
+  NOT_MEASURED,
+  PLACEMENT_STYLE_ORDER,
+  PLACEMENT_TIMED_UNIT,
+  placementTable,
+  polymorphismTable,
+  rowsOf,
+  STYLE_ORDER,
+  targets,
+  txDrivers,
+  txTable
+} from "./ReportModel.js"
 
 const h = (s: string): string => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;")
 
@@ -18,7 +32,15 @@ const COLORS: Readonly<Record<string, string>> = {
   "kfunc-dev-bound": "#42a5f5",
   "kfunc-generic": "#ef6c00",
   "btf-id": "#8e24aa",
-  "xsk-tx-metadata": "#795548"
+  "xsk-tx-metadata": "#795548",
+  "redirect-only": "#9e9e9e",
+  "data-meta": "#1b5e20",
+  "xdp-rx-meta-v2": "#0d47a1",
+  "xdp-rx-meta-ts": "#42a5f5",
+  registry: "#ef6c00",
+  "traits-v1": "#8e24aa",
+  "traits-v2": "#ce93d8",
+  tlv: "#795548"
 }
 
 interface Bar {
@@ -31,7 +53,8 @@ interface Bar {
 /** Grouped horizontal-free vertical bar chart as an SVG string. */
 export const barChart = (title: string, bars: ReadonlyArray<Bar>, unit: string): string => {
   const groups = [...new Set(bars.map((b) => b.group))]
-  const series = STYLE_ORDER.filter((s) => bars.some((b) => b.series === s)).concat([...new Set(bars.map((b) => b.series))].filter((s) => !STYLE_ORDER.includes(s)))
+  const order = [...STYLE_ORDER, ...PLACEMENT_STYLE_ORDER]
+  const series = order.filter((s) => bars.some((b) => b.series === s)).concat([...new Set(bars.map((b) => b.series))].filter((s) => !order.includes(s)))
   const max = Math.max(1e-9, ...bars.map((b) => b.value))
   const bw = 16
   const gap = 18
@@ -137,6 +160,26 @@ export const renderHtml = (r: BenchResultsFile): string => {
       const x = poly.get(l, s)
       return x === undefined ? [] : [[l, s, fmtNs(x.ns_per_packet), fmtRatio(x.ratio_to_floor), `±${x.rme.toFixed(2)}%`]]
     }))))
+  }
+  const pl = placementTable(r)
+  if (pl.rows.length > 0) {
+    const md = (t: string): string => h(t).replace(/\*\*(.+?)\*\*/g, "<b>$1</b>")
+    body.push("<h2>Placement: store three hints, redirect, read them back</h2>", `<p>${md(PLACEMENT_TIMED_UNIT)}</p>`)
+    body.push(`<ul>${pl.routes.map((n) => `<li><b>${h(n.route)}</b> (<code>${h(n.suite)}</code>): ${h(n.note)}.</li>`).join("")}</ul>`)
+    const bars: Bar[] = pl.rows.map((x) => ({
+      group: pl.routes.find((n) => n.suite === x.suite)?.route ?? x.suite,
+      series: x.style,
+      value: x.ns_per_packet,
+      label: `${fmtNs(x.ns_per_packet)} ns/packet, ${fmtRatio(x.ratio_to_floor)} of data-meta, ±${x.rme.toFixed(2)}%`
+    }))
+    body.push(barChart("placement, sim NIC, 3 hints: ns per packet (store + redirect + read back)", bars, "ns/packet by redirect route"))
+    body.push(
+      tableHtml(
+        ["route", "design", "ns/packet", "Mpps", "ratio to data-meta", "rme", "samples"],
+        pl.rows.map((x) => [pl.routes.find((n) => n.suite === x.suite)?.route ?? x.suite, ...rowLine(x).filter((_, i) => i !== 1)])
+      )
+    )
+    body.push(`<ul>${pl.styles.map((s) => `<li><code>${h(s)}</code>: ${h(PLACEMENT_DESIGN_NOTES[s as PlacementStyle] ?? "")}</li>`).join("")}</ul>`)
   }
   const core = rowsOf(r, (x) => x.suite === "core")
   if (core.length > 0)

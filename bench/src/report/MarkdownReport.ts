@@ -9,7 +9,22 @@
 import type { BenchResultRow, BenchResultsFile } from "../BenchResult.js"
 import { CAVEATS } from "./Caveats.js"
 import { PUBLISHED_FIGURES, PUBLISHED_NOTE } from "./PublishedFigures.js"
-import { find, fmtMpps, fmtNs, fmtRatio, NOT_MEASURED, polymorphismTable, rowsOf, STYLE_ORDER, targets, txDrivers, txTable } from "./ReportModel.js"
+import { PLACEMENT_DESIGN_NOTES, type PlacementStyle } from "../probes/PlacementProbes.js"
+import {
+  find,
+  fmtMpps,
+  fmtNs,
+  fmtRatio,
+  NOT_MEASURED,
+  PLACEMENT_TIMED_UNIT,
+  placementTable,
+  polymorphismTable,
+  rowsOf,
+  STYLE_ORDER,
+  targets,
+  txDrivers,
+  txTable
+} from "./ReportModel.js"
 
 const esc = (s: string): string => s.replace(/\|/g, "\\|")
 const table = (head: ReadonlyArray<string>, rows: ReadonlyArray<ReadonlyArray<string>>): string[] => [
@@ -147,6 +162,35 @@ export const renderMarkdown = (r: BenchResultsFile): string => {
       })
       out.push(...lines, "")
     }
+  }
+
+  const pl = placementTable(r)
+  if (pl.rows.length > 0) {
+    out.push("## Placement: store three hints, redirect, read them back", "")
+    out.push(PLACEMENT_TIMED_UNIT, "")
+    out.push(...pl.routes.map((n) => `* **${n.route}** (\`${n.suite}\`): ${n.note}.`), "")
+    out.push(
+      ...table(
+        ["design", ...pl.routes.map((n) => `${n.route}: ns (ratio)`), ...pl.routes.map((n) => `${n.route}: ns over data-meta`)],
+        pl.styles.map((s) => {
+          const cells = pl.routes.map((n) => {
+            const x = pl.get(n.suite, s)
+            return x === undefined ? "-" : `${fmtNs(x.ns_per_packet)} (${fmtRatio(x.ratio_to_floor)})`
+          })
+          const over = pl.routes.map((n) => {
+            const x = pl.get(n.suite, s)
+            const f = pl.get(n.suite, "data-meta")
+            if (x === undefined || f === undefined || s === "data-meta") return "-"
+            const d = x.ns_per_packet - f.ns_per_packet
+            return `${d >= 0 ? "+" : "-"}${fmtNs(Math.abs(d))}`
+          })
+          return [s, ...cells, ...over]
+        })
+      ),
+      ""
+    )
+    out.push("Designs:", "", ...pl.styles.map((s) => `* \`${s}\`: ${PLACEMENT_DESIGN_NOTES[s as PlacementStyle] ?? ""}`), "")
+    out.push("<details><summary>every figure</summary>", "", ...detail(pl.rows.map((x) => ({ ...x, style: `${x.suite.slice("placement-".length)} ${x.style}` }))), "", "</details>", "")
   }
 
   const core = rowsOf(r, (x) => x.suite === "core")
