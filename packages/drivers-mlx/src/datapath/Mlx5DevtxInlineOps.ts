@@ -8,7 +8,8 @@
  * - request_l4_csum(start, offset): eth segment cs_flags (u8 @4) |= MLX5_ETH_WQE_L3_CSUM |
  *   MLX5_ETH_WQE_L4_CSUM (include/linux/mlx5/qp.h); start/offset ignored ("HW/FW is doing
  *   parsing", mlx5e_xsk_request_checksum); 0.
- * - request_launch_time: not implemented (no description; the kfunc stays -EOPNOTSUPP).
+ * - request_launch_time: mlx5 has no launch-time op in the RFC (no description; the kfunc
+ *   stays -EOPNOTSUPP).
  * - tx_timestamp: always 0: sq->ptp_cyc2time(get_cqe_ts(cqe)) of timestamp_h BE32 @48 /
  *   timestamp_l BE32 @52, the converter chosen by the sq_ts_format capability (configuration):
  *   "sec-nsec-to-ns" (mlx5_real_time_cyc2time) or "timecounter-cyc2time" over
