@@ -26,14 +26,16 @@
 import {
   type DevtxCtx,
   DevtxPoint,
+  Errno,
   type DevtxProgramFn,
   type DevtxProgramSpec,
   type RawDevtxProgramSpec,
-  RxTimestampOut
+  RxTimestampOut,
+  U64
 } from "@devtx/core"
-import { L4Location, l4Locate, type Mlx5RawRodata, mlx5RawStampToNs, type TxStampLog, U64Out } from "@devtx/programs"
+import { L4Location, l4Locate, type Mlx5RawRodata, mlx5RawStampToNs, type TxStampLog } from "@devtx/programs"
 
-const ENODATA = -61
+
 
 /** The raw-fixed submit + complete programs of a driver, or why there are none. */
 export type RawFixedTx = { readonly submit: RawDevtxProgramSpec; readonly complete: RawDevtxProgramSpec } | { readonly reason: string }
@@ -87,7 +89,7 @@ const simComplete = (log: TxStampLog): RawDevtxProgramSpec => ({
     const c = ctx.compl
     const o = ctx.complOff
     if ((c.getUint8(o + 2) & 2) !== 0) log.push(0, c.getUint32(o + 12, true), c.getUint32(o + 8, true), ctx.data)
-    else log.push(ENODATA, 0, 0, ctx.data)
+    else log.push(-Errno.ENODATA, 0, 0, ctx.data)
   }
 })
 
@@ -116,8 +118,8 @@ const mlx5Complete = (rodata: Mlx5RawRodata, log: TxStampLog): RawDevtxProgramSp
     }
   ],
   instantiate: () => {
-    const ns = new U64Out()
-    const scratch = new U64Out()
+    const ns = new U64()
+    const scratch = new U64()
     return (ctx: DevtxCtx): void => {
       const c = ctx.compl
       const o = ctx.complOff

@@ -21,13 +21,14 @@ import {
   Errno,
   makeFrameArea,
   type NetDevice,
-  RxStats,
   type RssHashFields,
+  RxStats,
   toeplitzKey,
+  U64,
   type XdpMetadataOps,
   xdpRxMetadataFeaturesOf,
-  type XskTxMetadataOps,
-  xskFeaturesOf
+  xskFeaturesOf,
+  type XskTxMetadataOps
 } from "@devtx/core"
 import { effectiveCqeCompression, type Mlx5Config, parseRssKeyHex } from "./Mlx5Config.js"
 import { initMlx5Timecounter } from "./Mlx5ClockParams.js"
@@ -45,7 +46,6 @@ import {
   mlx5eXdpRxTimestamp,
   mlx5eXdpRxVlanTag
 } from "./datapath/Mlx5XdpMetadataOps.js"
-import { U64 } from "./datapath/U64Arith.js"
 import {
   Mlx5DevtxCtx,
   mlx5DevtxRequestL4Checksum,

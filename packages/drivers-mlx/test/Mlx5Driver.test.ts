@@ -23,7 +23,8 @@ import {
   XdpAction,
   type XdpProgramSpec,
   attachXdp,
-  makeFrameArea
+  makeFrameArea,
+  U64
 } from "@devtx/core"
 import {
   clocksourceKhz2mult,
@@ -40,8 +41,7 @@ import {
   mlx5eXdpRxVlanTag,
   mlx5OverflowCycles,
   mlx5PtpShiftConstant,
-  realTimeCyc2time,
-  U64
+  realTimeCyc2time
 } from "@devtx/drivers-mlx"
 import { loadBound } from "@devtx/kfuncs"
 import { Effect, Exit } from "effect"

@@ -1,5 +1,6 @@
 /** mlx5 real-time CQE timestamps (sec:nsec) to ns: exact against BigInt for every u32 pair. */
-import { realTimeCyc2time, U64 } from "@devtx/drivers-mlx"
+import { U64 } from "@devtx/core"
+import { realTimeCyc2time } from "@devtx/drivers-mlx"
 import fc from "fast-check"
 import { describe, expect, it } from "vitest"
 

@@ -24,9 +24,9 @@
  *   out.hash = v.getUint32(o + 0, true); out.rssType = v.getUint16(o + 8, true); return 0
  */
 import type { NetDevice, RxKfuncs, XdpMetadataOpMember } from "@devtx/core"
-import { METADATA_KFUNC_TABLE } from "@devtx/core"
+import { METADATA_KFUNC_TABLE, U64 } from "@devtx/core"
 import { Data, Result } from "effect"
-import { extend32bTs, secNsecToNs, timecounterCyc2time, U64Out } from "./fast/InlineConversions.js"
+import { extend32bTs, secNsecToNs, timecounterCyc2time } from "./fast/InlineConversions.js"
 
 type InlineMetadataOps = NonNullable<NetDevice["xdpMetadataInline"]>
 type InlineOpDescription = NonNullable<InlineMetadataOps["xmoRxHash"]>
@@ -197,7 +197,7 @@ export const compileCases = (args: {
     const src = `"use strict"; return function inlined_${driver.replace(/[^A-Za-z0-9_]/g, "_")}_${op}(ctx, out) {\n  ${lines.join("\n  ")}\n}`
     // the inlining loader generates code from a validated description (numbers and checked identifiers only)
     const make = new Function("Ksec", "Ktc", "Kext", "S", "D", ...names, src) as (...a: unknown[]) => OpFn
-    return Result.succeed(make(secNsecToNs, timecounterCyc2time, extend32bTs, new U64Out(), driverFn, ...em.tables))
+    return Result.succeed(make(secNsecToNs, timecounterCyc2time, extend32bTs, new U64(), driverFn, ...em.tables))
   } catch (e) {
     if (e instanceof InlineDescriptionError) return Result.fail(e)
     throw e

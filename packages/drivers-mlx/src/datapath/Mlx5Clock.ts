@@ -21,7 +21,7 @@
  *
  * Per packet: no allocation, no BigInt; 64-bit values are (hi, lo) u32 pairs.
  */
-import { U64, u64Add, u64Gt, u64MulAddShift, u64MulSubShift, u64Sub } from "./U64Arith.js"
+import { U64, u64Add, u64Gt, u64MulAddShift, u64MulSubShift, u64Sub } from "@devtx/core"
 
 /** NSEC_PER_SEC */
 export const NSEC_PER_SEC = 1_000_000_000

@@ -19,11 +19,10 @@
  *
  * Per packet: no allocation, numeric status codes.
  */
-import { DevtxCtx, type RxTimestampOut } from "@devtx/core"
+import { DevtxCtx, type RxTimestampOut, U64 } from "@devtx/core"
 import { cqeTimestampH, cqeTimestampL } from "./Mlx5Cqe.js"
 import { mlx5CqeTsToNs, type Mlx5Timecounter } from "./Mlx5Clock.js"
 import { Mlx5EthWqeCsum, WqeEth } from "./Mlx5Wqe.js"
-import { U64 } from "./U64Arith.js"
 
 /**
  * The priv both tmo ops receive: at request time `view/off` is the WQE's eth segment, at

@@ -27,8 +27,7 @@
  *
  * Per packet: no allocation, no exceptions; numeric returns.
  */
-import { ParsedFrame, type TxWire } from "@devtx/core"
-import { U64 } from "./U64Arith.js"
+import { ParsedFrame, type TxWire, U64 } from "@devtx/core"
 import { type Mlx5HwClock, type Mlx5Timecounter, Mlx5TsFormat, realTimeCyc2time } from "./Mlx5Clock.js"
 import { Cqe64, MLX5_CQE64_SIZE, Mlx5CqeFormat, Mlx5CqeOpcode, makeOpOwn } from "./Mlx5Cqe.js"
 import { MLX5_CQ_DBREC_CI_MASK } from "./Mlx5RxQueueMemory.js"

@@ -23,13 +23,14 @@ import {
   csumAdd,
   csumBlockAdd,
   csumPartial,
-  EthProto,
   Errno,
+  EthProto,
   htons,
   type RxChecksumOut,
   type RxHashOut,
   type RxTimestampOut,
   type RxVlanTagOut,
+  type U64,
   XdpBuff,
   XdpChecksum,
   XdpRssHashType
@@ -49,7 +50,6 @@ import {
   cqeVlanInfo
 } from "./Mlx5Cqe.js"
 import { type Mlx5Timecounter, Mlx5TsFormat, realTimeCyc2time } from "./Mlx5Clock.js"
-import type { U64 } from "./U64Arith.js"
 
 /** The parts of struct mlx5e_rq (and its netdev) the metadata ops and the csum path read. */
 export class Mlx5RqState {

@@ -31,19 +31,20 @@ import {
   type FrameArea,
   type NetDevice,
   PktHashType,
-  RxChecksumOut,
   runXdp,
+  RxChecksumOut,
+  SKB_SHARED_INFO_SIZE,
   SkbChecksum,
   SkbRecord,
+  U64,
   XDP_PACKET_HEADROOM,
-  SKB_SHARED_INFO_SIZE,
   XdpAction,
   XdpChecksum,
   xdpConvertBuffToFrame,
   xdpDoRedirect,
+  xdpGetMetalen,
   XdpMemType,
   type XdpMetadataOps,
-  xdpGetMetalen,
   xdpPrepareBuff
 } from "@devtx/core"
 import {
@@ -70,7 +71,6 @@ import { mlx5CqeTsToNs } from "./Mlx5Clock.js"
 import { MLX5_CQ_DBREC_CI_MASK, type Mlx5RxQueueMemory, WqeDataSeg } from "./Mlx5RxQueueMemory.js"
 import { Mlx5eXdpBuff, type Mlx5RqState, mlx5eHandleCsum } from "./Mlx5XdpMetadataOps.js"
 import type { Mlx5eTxSq } from "./Mlx5eTxSq.js"
-import { U64 } from "./U64Arith.js"
 
 /** An lkey for the posted buffers (any value: the model does not translate keys). */
 export const MLX5_MODEL_RX_LKEY = 0x00001100

@@ -5,14 +5,15 @@
  * REAL_TIME_TO_NS; ice_ptp.c ice_ptp_extend_32b_ts), on random inputs across the whole u32/u64
  * ranges, plus the language's refusals for conversions and context words.
  */
-import { extend32bTs, secNsecToNs, timecounterCyc2time, U64Out } from "../../src/fast/InlineConversions.js"
+import { U64 } from "@devtx/core"
+import { extend32bTs, secNsecToNs, timecounterCyc2time } from "../../src/fast/InlineConversions.js"
 import { compileCases, type InlineDescriptionError } from "@devtx/kfuncs"
 import { Result } from "effect"
 import fc from "fast-check"
 import { describe, expect, it } from "vitest"
 
 const M64 = (1n << 64n) - 1n
-const u64 = (o: U64Out): bigint => (BigInt(o.hi) << 32n) | BigInt(o.lo)
+const u64 = (o: U64): bigint => (BigInt(o.hi) << 32n) | BigInt(o.lo)
 const hi = (v: bigint): number => Number((v >> 32n) & 0xffffffffn)
 const lo = (v: bigint): number => Number(v & 0xffffffffn)
 
@@ -36,7 +37,7 @@ const u64a = fc.bigInt({ min: 0n, max: M64 })
 
 describe("declared conversions == the kernel formulas (BigInt u64)", () => {
   it("sec-nsec-to-ns: sec * NSEC_PER_SEC + nsec", () => {
-    const o = new U64Out()
+    const o = new U64()
     fc.assert(
       fc.property(u32, u32, (sec, nsec) => {
         secNsecToNs(o, sec, nsec)
@@ -47,7 +48,7 @@ describe("declared conversions == the kernel formulas (BigInt u64)", () => {
   })
 
   it("timecounter-cyc2time, both directions, masks 33..64, shift 0..32", () => {
-    const o = new U64Out()
+    const o = new U64()
     fc.assert(
       fc.property(
         fc.integer({ min: 33, max: 64 }),
@@ -71,7 +72,7 @@ describe("declared conversions == the kernel formulas (BigInt u64)", () => {
   })
 
   it("extend-32b-ts: ice_ptp_extend_32b_ts", () => {
-    const o = new U64Out()
+    const o = new U64()
     fc.assert(
       fc.property(u64a, u32, (cached, in32) => {
         extend32bTs(o, hi(cached), lo(cached), in32)

@@ -36,13 +36,13 @@ export const PROGRAM_SOURCES: ReadonlyArray<ProgramSource> = [
   { program: "hw-metadata", style: "kfunc", nic: "*", files: ["hw-metadata/HwMetadataProgram.ts"] },
   { program: "hw-metadata", style: "raw", nic: "*", files: ["raw/RawXdpMetaStore.ts"] },
   { program: "hw-metadata", style: "raw", nic: "sim", files: ["raw/SimRawHwMetadata.ts"] },
-  { program: "hw-metadata", style: "raw", nic: "mlx5", files: ["raw/Mlx5RawHwMetadata.ts", "raw/RawU64Arith.ts"] },
+  { program: "hw-metadata", style: "raw", nic: "mlx5", files: ["raw/Mlx5RawHwMetadata.ts"] },
   { program: "hw-metadata", style: "raw", nic: "ice", files: ["raw/IceRawHwMetadata.ts"] },
   { program: "hw-metadata", style: "btf-id", nic: "sim", files: ["raw/BtfIdHintsProgram.ts", "raw/RawXdpMetaStore.ts"] },
   { program: "ping-pong", style: "kfunc", nic: "*", files: ["ping-pong/PingPongHost.ts", "hw-metadata/HwMetadataProgram.ts"] },
   { program: "ping-pong", style: "raw", nic: "*", files: ["raw/RawPingPongHost.ts", "raw/FrameL4Locator.ts", "raw/TxStampLog.ts", "raw/RawXdpMetaStore.ts"] },
   { program: "ping-pong", style: "raw", nic: "sim", files: ["raw/SimRawHwMetadata.ts", "raw/SimRawDevtx.ts"] },
-  { program: "ping-pong", style: "raw", nic: "mlx5", files: ["raw/Mlx5RawHwMetadata.ts", "raw/RawU64Arith.ts", "raw/Mlx5RawDevtx.ts"] },
+  { program: "ping-pong", style: "raw", nic: "mlx5", files: ["raw/Mlx5RawHwMetadata.ts", "raw/Mlx5RawDevtx.ts"] },
   { program: "ping-pong", style: "raw", nic: "ice", files: ["raw/IceRawHwMetadata.ts", "raw/IceRawDevtx.ts"] }
 ]
 

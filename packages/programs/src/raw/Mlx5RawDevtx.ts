@@ -18,10 +18,9 @@
  * both follow the device's ts format). Always 0 unless the snapshot is out of range (-ERANGE).
  * Per packet: no allocation.
  */
-import { type DevtxCtx, DevtxPoint, type RawDevtxProgramSpec } from "@devtx/core"
+import { type DevtxCtx, DevtxPoint, type RawDevtxProgramSpec, U64 } from "@devtx/core"
 import { L4Location, l4Locate } from "./FrameL4Locator.js"
 import { type Mlx5RawRodata, mlx5RawStampToNs } from "./Mlx5RawHwMetadata.js"
-import { U64Out } from "./RawU64Arith.js"
 import type { RawDevtxSubmitOptions } from "./SimRawDevtx.js"
 import type { TxStampLog } from "./TxStampLog.js"
 
@@ -60,8 +59,8 @@ export const mlx5RawDevtxComplete = (rodata: Mlx5RawRodata, log: TxStampLog, poi
     const F = fields.mlx5_cqe64!
     const tsH = F.timestamp_h!.read
     const tsL = F.timestamp_l!.read
-    const ns = new U64Out()
-    const scratch = new U64Out()
+    const ns = new U64()
+    const scratch = new U64()
     return (ctx: DevtxCtx): void => {
       const rc = mlx5RawStampToNs(rodata, tsH(ctx.compl, ctx.complOff), tsL(ctx.compl, ctx.complOff), ns, scratch)
       log.push(rc, rc === 0 ? ns.hi : 0, rc === 0 ? ns.lo : 0, ctx.data)

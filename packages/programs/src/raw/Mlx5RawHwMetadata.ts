@@ -41,9 +41,23 @@
  *
  * Per packet: no allocation, no exceptions, no BigInt.
  */
-import { Errno, type RawFieldDecl, type RawXdpProgramSpec, RxTimestampOut, XdpAction, type XdpBuff, XdpChecksum, XdpRssHashType } from "@devtx/core"
+import {
+  Errno,
+  type RawFieldDecl,
+  type RawXdpProgramSpec,
+  RxTimestampOut,
+  U64,
+  u64Add,
+  u64MulAddShift,
+  u64MulSubShift,
+  u64MulU32AddU64,
+  u64Sub,
+  XdpAction,
+  type XdpBuff,
+  XdpChecksum,
+  XdpRssHashType
+} from "@devtx/core"
 import { reserveXdpMeta, storeChecksum, storeHash, storeHintValid, storeTimestamp, storeVlan } from "./RawXdpMetaStore.js"
-import { U64Out, u64Add, u64MulShift, u64MulU32Add, u64Sub } from "./RawU64Arith.js"
 
 /** The program's .rodata: device configuration the CQE does not carry (see the module comment). */
 export interface Mlx5RawRodata {
@@ -155,10 +169,10 @@ export const MLX5_CQE64_FIELDS: ReadonlyArray<RawFieldDecl> = [
  * Convert a raw CQE stamp to ns into `out`: 0, or -ERANGE when a free-running stamp is too far
  * from the clock-info snapshot for the u64 arithmetic the kernel relies on. Scratch `d` is caller-owned.
  */
-export const mlx5RawStampToNs = (r: Mlx5RawRodata, tsHi: number, tsLo: number, out: U64Out, d: U64Out): number => {
+export const mlx5RawStampToNs = (r: Mlx5RawRodata, tsHi: number, tsLo: number, out: U64, d: U64): number => {
   if (r.realTime) {
     // mlx5_real_time_cyc2time: REAL_TIME_TO_NS(ts >> 32, ts & 0xFFFFFFFF) (lib/clock.h)
-    u64MulU32Add(out, tsHi, NSEC_PER_SEC, 0, tsLo)
+    u64MulU32AddU64(out, tsHi, NSEC_PER_SEC, 0, tsLo)
     return 0
   }
   const c = r.clock
@@ -177,11 +191,11 @@ export const mlx5RawStampToNs = (r: Mlx5RawRodata, tsHi: number, tsLo: number, o
   if (d.hi > c.overflowCyclesHi || (d.hi === c.overflowCyclesHi && d.lo > c.overflowCyclesLo)) return -Errno.ERANGE
   if (backwards) {
     // cc_cyc2ns_backwards: ((delta * mult) - frac) >> shift, subtracted from nsec
-    u64MulShift(out, d.hi, d.lo, c.mult, 0, c.frac, c.shift)
+    u64MulSubShift(out, d.hi, d.lo, c.mult, c.frac, c.shift)
     u64Sub(out, c.nsecHi, c.nsecLo, out.hi, out.lo)
   } else {
     // cyclecounter_cyc2ns: ((delta * mult) + frac) >> shift, added to nsec
-    u64MulShift(out, d.hi, d.lo, c.mult, c.frac, 0, c.shift)
+    u64MulAddShift(out, d, d.hi, d.lo, c.mult, c.frac, c.shift)
     u64Add(out, c.nsecHi, c.nsecLo, out.hi, out.lo)
   }
   return 0
@@ -202,8 +216,8 @@ export const mlx5RawHwMetadata = (rodata: Mlx5RawRodata): RawXdpProgramSpec => (
     const tsL = F.timestamp_l!.read
     const { rxhash, rxFilterAll, rxcsum } = rodata
     const now = new RxTimestampOut()
-    const ns = new U64Out()
-    const scratch = new U64Out()
+    const ns = new U64()
+    const scratch = new U64()
     return (ctx: XdpBuff): number => {
       const d = ctx.rawDesc
       const o = ctx.rawDescOff
