@@ -53,11 +53,28 @@ export const redirectInfo = {
   key: 0
 }
 
-/** bpf_redirect_map(map, key, flags) */
+/** bpf_redirect_map flags (include/uapi/linux/bpf.h, "Flags for bpf_redirect and bpf_redirect_map helpers") */
+export const BpfRedirectFlag = { BROADCAST: 1 << 3, EXCLUDE_INGRESS: 1 << 4 } as const
+
+/** the low bits returned on a failed lookup: XDP_ABORTED | XDP_DROP | XDP_PASS | XDP_TX (include/linux/filter.h) */
+const ACTION_MASK = 3
+
+/**
+ * bpf_redirect_map(map, key, flags), as __bpf_xdp_redirect_map (include/linux/filter.h): flags
+ * outside the action mask and the map's own flags (DEVMAP: BPF_F_BROADCAST |
+ * BPF_F_EXCLUDE_INGRESS; XSKMAP, CPUMAP: none) -> XDP_ABORTED; a failed lookup -> flags & the
+ * action mask. devtx does not model DEVMAP broadcast (a clone to every entry): a program that
+ * asks for it gets XDP_ABORTED, so the frame is visibly dropped rather than sent to one target.
+ */
 export const bpfRedirectMap = (map: RedirectMap, key: number, flags: number): number => {
+  const mapFlags = map.type === BpfMapType.DEVMAP ? BpfRedirectFlag.BROADCAST | BpfRedirectFlag.EXCLUDE_INGRESS : 0
+  if ((flags & ~(ACTION_MASK | mapFlags)) !== 0 || (flags & BpfRedirectFlag.BROADCAST) !== 0) {
+    redirectInfo.map = undefined
+    return XdpAction.ABORTED
+  }
   if (key < 0 || key >= map.maxEntries || map.entries[key] === undefined) {
     redirectInfo.map = undefined
-    return flags & 3
+    return flags & ACTION_MASK
   }
   redirectInfo.map = map
   redirectInfo.key = key

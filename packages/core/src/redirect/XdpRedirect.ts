@@ -4,11 +4,17 @@
  * carries survives — its bytes and the data_meta area the program wrote. Returns 0, or a
  * negative errno (the driver then drops the frame and counts xdp_redirect errors):
  *
- * - XSKMAP (copy mode, __xsk_rcv / xsk_copy_xdp): the socket must be bound to this device and
- *   queue (-EINVAL); a frame longer than the UMEM frame size is dropped (-ENOSPC); no fill-ring
- *   buffer: -ENOMEM (rx_dropped); RX ring full: -ENOBUFS (rx_queue_full). The metadata is copied
- *   with the packet, so the consumer finds it at desc.addr - METADATA_SIZE. The RX descriptor's
- *   addr is chunk + umem headroom + XDP_PACKET_HEADROOM.
+ * - XSKMAP (copy mode; net/xdp/xsk.c xsk_rcv_check then __xsk_rcv, in that order): the socket
+ *   must be bound to this device and queue (-EINVAL); packet bytes (data_end - data: the
+ *   metadata does not count, it lands in the XDP_PACKET_HEADROOM) beyond the pool's RX frame
+ *   size, chunk_size - umem headroom - XDP_PACKET_HEADROOM (xsk_pool_get_rx_frame_size), drop
+ *   with -ENOSPC (rx_dropped); then no buffer to allocate: -ENOMEM (rx_dropped); then RX ring
+ *   full: -ENOBUFS (rx_queue_full, from __xsk_rcv_zc's xskq_prod_reserve_desc). The kernel has
+ *   already taken the fill-ring address into the pool's free list when the RX ring turns out
+ *   full and hands it out on the next receive; the model leaves it in the fill ring instead —
+ *   the same address comes next either way, only the fill ring's consumer index differs.
+ *   The metadata is copied with the packet (memcpy from data_meta), so the consumer finds it at
+ *   desc.addr - metalen. The RX descriptor's addr is chunk + umem headroom + XDP_PACKET_HEADROOM.
  * - DEVMAP: the buffer becomes an xdp_frame and goes to the target's ndo_xdp_xmit (NetDevice
  *   xdpXmit). The model's target copies the frame into its own memory (real drivers DMA-map the
  *   source page and return it at completion); the data_meta area travels with it.
@@ -21,7 +27,7 @@ import { PktHashType, SkbRecord, type SkbSink } from "../hook/SkbRecord.js"
 import { Errno } from "../kernel/Errno.js"
 import { XDP_PACKET_HEADROOM } from "../kernel/XdpGeometry.js"
 import { type XdpBuff, xdpDataMetaUnsupported } from "../memory/XdpBuff.js"
-import { addrRingPop } from "../ring/AddrRing.js"
+import { addrRingPop, addrRingUsed } from "../ring/AddrRing.js"
 import { XDP_DESC_SIZE, XdpDescOff } from "../xsk/XdpDesc.js"
 import { xdpConvertBuffToFrame, XdpFrameView, XdpMemType } from "./XdpFrame.js"
 import { type CpuMap, type CpuMapQueue, DevMap, redirectInfo, XskMap } from "./XdpMaps.js"
@@ -36,9 +42,14 @@ export const xdpDoRedirect = (xdp: XdpBuff): number => {
     const len = xdp.dataEnd - xdp.data
     const metalen = xdpDataMetaUnsupported(xdp) ? 0 : xdp.data - xdp.dataMeta
     const u = s.umem
-    if (len + metalen > u.chunkSize - u.headroom - XDP_PACKET_HEADROOM) {
+    if (len > u.chunkSize - u.headroom - XDP_PACKET_HEADROOM) {
       s.stats.rxDropped++
       return -Errno.ENOSPC
+    }
+    if (addrRingUsed(s.fill) === 0) {
+      s.stats.rxDropped++
+      s.stats.rxFillRingEmptyDescs++
+      return -Errno.ENOMEM
     }
     const rx = s.rx
     if (((rx.producer - rx.consumer) >>> 0) === rx.size) {
@@ -46,11 +57,6 @@ export const xdpDoRedirect = (xdp: XdpBuff): number => {
       return -Errno.ENOBUFS
     }
     const chunk = addrRingPop(s.fill)
-    if (chunk < 0) {
-      s.stats.rxDropped++
-      s.stats.rxFillRingEmptyDescs++
-      return -Errno.ENOMEM
-    }
     const base = chunk - (chunk % u.chunkSize)
     const data = base + u.headroom + XDP_PACKET_HEADROOM
     u.area.bytes.set(xdp.area.bytes.subarray(xdp.data - metalen, xdp.dataEnd), data - metalen)
