@@ -64,6 +64,16 @@ export const csumBlockAdd = (sum: number, blockSum: number, blockOffset: number)
 /** The header field value for a sum: ~sum & 0xffff. */
 export const csumFinish = (sum: number): number => ~sum & 0xffff
 
+/** CSUM_MANGLED_0 (include/net/checksum.h): what stands in a checksum field for a computed 0. */
+export const CSUM_MANGLED_0 = 0xffff
+
+/**
+ * The field value a CHECKSUM_PARTIAL completion stores: csum_fold(csum) ?: CSUM_MANGLED_0
+ * (skb_checksum_help, net/core/dev.c) — a computed 0 goes out as 0xffff, its ones' complement twin
+ * (for UDP, 0 would mean "no checksum", RFC 768).
+ */
+export const csumFinishMangled = (sum: number): number => csumFinish(sum) || CSUM_MANGLED_0
+
 /** IPv4 header checksum to store @10: the checksum over the header with the field as zero. */
 export const ipv4HeaderChecksum = (buf: Uint8Array, l3Off: number, headerLen: number): number => {
   const before = csumPartial(buf, l3Off, 10, 0)

@@ -15,6 +15,7 @@
  *   csumFold(sum) / csumAdd(a, b) / csumSub(a, b) / csumSwab16(v)
  *   csumBlockAdd(sum, blockSum, blockOffset)          add a block's sum (swapped if odd offset)
  *   csumFinish(sum): number                           ~sum & 0xffff (the header field value)
+ *   csumFinishMangled(sum), CSUM_MANGLED_0             skb_checksum_help: a computed 0 stored as 0xffff
  *   ipv4HeaderChecksum(buf, l3Off, headerLen): number field value to store @10
  *   ipv4HeaderChecksumValid(buf, l3Off, headerLen): boolean
  *   pseudoHeaderSum(buf, addrOff, addrLen 8|32, proto, l4Len): number

@@ -16,7 +16,7 @@
 import type { NetDevice } from "../driver/NetDevice.js"
 import { Errno } from "../kernel/Errno.js"
 import { RxTimestampOut } from "../metadata/RxMetadataOut.js"
-import { csumFold, csumPartial } from "../net/InternetChecksum.js"
+import { csumFinishMangled, csumPartial } from "../net/InternetChecksum.js"
 import type { TaiClock } from "../program/TaiClock.js"
 import { addrRingCancel, addrRingReserve, addrRingSubmit } from "../ring/AddrRing.js"
 import { NetdevTx, TxSkb } from "./TxSubmission.js"
@@ -77,9 +77,9 @@ export const xskGenericXmit = (st: XskCopyState, dev: NetDevice, budget: number)
           return -Errno.EINVAL
         }
         if (u.txSwCsum) {
-          // skb_checksum_help: fold the sum from csum_start to the end (the field holds the seed)
-          const sum = csumFold(csumPartial(u.area.bytes, addr + start, len - start))
-          view.setUint16(addr + start + off, ~sum & 0xffff, false)
+          // skb_checksum_help: the sum from csum_start to the end (the field holds the seed),
+          // stored as csum_fold(csum) ?: CSUM_MANGLED_0
+          view.setUint16(addr + start + off, csumFinishMangled(csumPartial(u.area.bytes, addr + start, len - start)), false)
         } else {
           skb.csumStart = start
           skb.csumOffset = off

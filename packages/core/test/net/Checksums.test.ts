@@ -11,7 +11,9 @@ import {
 import {
   csumAdd,
   csumBlockAdd,
+  CSUM_MANGLED_0,
   csumFinish,
+  csumFinishMangled,
   csumFold,
   csumPartial,
   csumSub,
@@ -147,6 +149,29 @@ describe("Crc32c", () => {
         const i = flip % b.length
         b[i] = b[i]! ^ 0x01
         expect(sctpChecksumValid(b, 0, b.length)).toBe(false)
+      })
+    )
+  })
+})
+
+describe("csumFinishMangled (skb_checksum_help: csum_fold(csum) ?: CSUM_MANGLED_0)", () => {
+  it("a block whose sum is 0xffff gets 0xffff in the field, never 0, and the result still verifies", () => {
+    // 0x1234 + 0xedcb = 0xffff: ~0xffff would be 0, which UDP reads as 'no checksum' (RFC 768)
+    const b = new Uint8Array([0x12, 0x34, 0xed, 0xcb, 0x00, 0x00])
+    const field = csumFinishMangled(csumPartial(b, 0, 6))
+    expect(field).toBe(0xffff)
+    expect(CSUM_MANGLED_0).toBe(0xffff)
+    b[4] = field >>> 8
+    b[5] = field & 0xff
+    // ones' complement: 0xffff is the other zero, so the data with the field still sums to 0xffff
+    expect(csumPartial(b, 0, 6)).toBe(0xffff)
+  })
+
+  it("equals csumFinish for every sum whose complement is not 0", () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 0xfffe }), (sum) => {
+        expect(csumFinishMangled(sum)).toBe(csumFinish(sum))
+        expect(csumFinishMangled(sum)).toBe(0xffff - sum)
       })
     )
   })

@@ -27,7 +27,7 @@
  *      the hardware stall on completions.
  * Per packet: no allocation, no exceptions.
  */
-import { csumFold, csumPartial, type DescriptorRing, ipv4HeaderChecksum, sctpChecksum, sctpStoreChecksum, type TxWire } from "@devtx/core"
+import { csumFinish, csumPartial, type DescriptorRing, ipv4HeaderChecksum, sctpChecksum, sctpStoreChecksum, type TxWire } from "@devtx/core"
 import type { IcePhyTsMemory } from "./IcePtpTx.js"
 import {
   ICE_TX_CMD_IIPT_M,
@@ -194,7 +194,7 @@ export class IceTxHardware {
     }
     const at = l4 + (l4t === IceTxCmd.L4T_EOFT_TCP ? 16 : 6)
     if (at + 2 > end) return
-    let out = ~csumFold(csumPartial(w, l4, end - l4)) & 0xffff
+    let out = csumFinish(csumPartial(w, l4, end - l4))
     if (l4t === IceTxCmd.L4T_EOFT_UDP && out === 0) out = 0xffff
     w[at] = out >>> 8
     w[at + 1] = out & 0xff

@@ -11,7 +11,7 @@
  *      previous completion; the completion ring never overwrites an entry the driver has not
  *      reaped — the hardware stops instead (backpressure).
  */
-import { csumFold, csumPartial, type DescriptorRing, type TxWire } from "@devtx/core"
+import { csumFinishMangled, csumPartial, type DescriptorRing, type TxWire } from "@devtx/core"
 import type { SimPhc } from "./SimPhc.js"
 import { SIM_TX_COMPL_SIZE, SIM_TX_DESC_SIZE, SimTxCmd, SimTxCompl, SimTxComplStatus, SimTxDesc, SIM_TX_VERSION_1 } from "./SimTxDescriptor.js"
 
@@ -70,8 +70,8 @@ export class SimTxHardware {
         const start = v.getUint16(d + SimTxDesc.CSUM_START, true)
         const at = start + v.getUint16(d + SimTxDesc.CSUM_OFFSET, true)
         if (at + 2 <= len) {
-          const sum = csumFold(csumPartial(w, start, len - start))
-          const out = ~sum & 0xffff
+          // as skb_checksum_help stores it: a computed 0 goes out as CSUM_MANGLED_0
+          const out = csumFinishMangled(csumPartial(w, start, len - start))
           w[at] = out >>> 8
           w[at + 1] = out & 0xff
         }
