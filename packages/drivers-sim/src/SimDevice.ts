@@ -35,6 +35,7 @@ import { simRxChecksum, simRxHash, simRxTimestamp, simRxVlanTag, type SimXdpBuff
 import { SimPhc } from "./datapath/SimPhc.js"
 import { SIM_RX_DESC_SIZE, simRxLayout } from "./datapath/SimRxDescriptor.js"
 import { SimRxQueue } from "./datapath/SimRxQueue.js"
+import { SimDmaRegions } from "./datapath/SimDmaRegions.js"
 import { SimTxHardware } from "./datapath/SimTxHardware.js"
 import { SIM_TX_COMPL_SIZE, SIM_TX_DESC_SIZE } from "./datapath/SimTxDescriptor.js"
 import {
@@ -132,9 +133,11 @@ export const createSimDevice = (config: SimConfig, options: DeviceOptions): SimN
     phc
   )
   const rxStats = new RxStats()
-  const regions: Uint8Array[] = [area.bytes]
+  // DMA region 0 is the device's own frame memory (pinned); the queues pin their bounce frames
+  const dma = new SimDmaRegions()
+  dma.map(area.bytes)
   const tmoOps = simXskTxMetadataOps(config)
-  const txHardware = new SimTxHardware(regions, phc, config.txWireNs, 65536, () => {})
+  const txHardware = new SimTxHardware(dma.mem, phc, config.txWireNs, 65536, () => {})
   const devtx = new DevtxHooks()
   const devtxOps = simDevtxOps(config)
   const txQueues: SimTxQueue[] = []
@@ -143,8 +146,9 @@ export const createSimDevice = (config: SimConfig, options: DeviceOptions): SimN
     const compl = makeDescriptorRing(config.txRingSize, SIM_TX_COMPL_SIZE)
     if (ring instanceof RangeError) throw ring // unreachable: the schema admits powers of two only
     if (compl instanceof RangeError) throw compl
-    txQueues.push(new SimTxQueue(q, ring, compl, config.txCompletion === "per-batch", tmoOps ?? {}, regions, devtx, devtxOps, options.ifindex))
+    txQueues.push(new SimTxQueue(q, ring, compl, config.txCompletion === "per-batch", tmoOps ?? {}, dma, devtx, devtxOps, options.ifindex))
   }
+  dma.inUse = (s) => s === 0 || txQueues.some((q) => q.usesRegion(s))
   const dev: SimNetDevice = {
     driver: "sim",
     ifname: options.ifname,
@@ -177,8 +181,10 @@ export const createSimDevice = (config: SimConfig, options: DeviceOptions): SimN
       if (q === undefined || socket.ifindex !== options.ifindex) return -Errno.EINVAL
       if (q.socket !== undefined) return -Errno.EBUSY
       if (socket.umem.area.frameSize !== socket.umem.chunkSize) return -Errno.EINVAL
+      const region = dma.map(socket.umem.area.bytes)
+      if (region < 0) return -Errno.ENOMEM
       q.socket = socket
-      q.socketRegion = regions.push(socket.umem.area.bytes) - 1
+      q.socketRegion = region
       return 0
     },
     xskWakeupTx(queue, budget) {

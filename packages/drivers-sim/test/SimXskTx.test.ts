@@ -399,3 +399,29 @@ describe("no TX completion is lost or duplicated (10 000 random schedules)", () 
     expect(runs).toBe(10_000)
   })
 })
+
+describe("DMA regions (the descriptor's u8 region field)", () => {
+  it("300 sockets on 300 UMEMs, one after another: every frame leaves with its own UMEM's bytes", () => {
+    const dev = simDevice()
+    const f = l4Frames[0]!
+    let wire: Uint8Array | undefined
+    dev.wire = (mem, off, len) => {
+      wire = mem.slice(off, off + len)
+    }
+    for (let n = 0; n < 300; n++) {
+      const u = umemOf(2)
+      const s = socketOf(u, "zerocopy")
+      dev.txQueues[0]!.socket = undefined
+      expect(dev.xskBindZeroCopy(s)).toBe(0)
+      const addr = stage(u, 0, f, 0)
+      // a marker only this UMEM holds: the last payload byte
+      u.area.bytes[addr + f.bytes.length - 1] = n & 0xff
+      u.area.bytes[addr + f.bytes.length - 2] = n >>> 8
+      wire = undefined
+      expect(xskTxProduce(s, addr, f.bytes.length, XdpDescOption.TX_METADATA)).toBe(true)
+      drainAll(dev, s)
+      expect([n, wire?.[f.bytes.length - 2], wire?.[f.bytes.length - 1]]).toEqual([n, n >>> 8, n & 0xff])
+      expect(addrRingPop(s.comp)).toBe(addr)
+    }
+  })
+})

@@ -17,7 +17,8 @@
  *   csum_start + csum_offset, store the complement there — CHECKSUM_PARTIAL semantics),
  *   3 TSTAMP (timestamp the send), 4 LAUNCH (do not send before launch_hi:launch_lo on the PHC).
  * csum_start is relative to buf_addr; csum_off to csum_start. region: which DMA region buf_addr
- *   is in (0: the device's own frame memory; 1..: a bound AF_XDP UMEM).
+ *   is in (SimDmaRegions.ts: 0 the device's own frame memory, then the queues' bounce frames, bound
+ *   AF_XDP UMEMs and skb memories; a slot is reused only once nothing in flight names it).
  *
  * TX completion, 16 bytes (hardware -> driver), one per RS descriptor:
  *   byte   0      1      2      3      4      5      6      7

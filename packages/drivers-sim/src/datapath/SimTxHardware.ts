@@ -31,7 +31,7 @@ export class SimTxHardware {
   lastTxLo = 0
 
   constructor(
-    readonly regions: Uint8Array[],
+    readonly regions: ReadonlyArray<Uint8Array | undefined>,
     readonly phc: SimPhc,
     readonly wireNs: number,
     maxFrame: number,

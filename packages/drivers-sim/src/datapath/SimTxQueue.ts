@@ -34,6 +34,7 @@ import {
 } from "@devtx/core"
 import type { SimTxHwQueue } from "./SimTxHardware.js"
 import { SIM_TX_COMPL_SIZE, SIM_TX_DESC_SIZE, SimTxCmd, SimTxCompl, SimTxComplStatus, SimTxDesc, SIM_TX_VERSION_1 } from "./SimTxDescriptor.js"
+import type { SimDmaRegions } from "./SimDmaRegions.js"
 
 /** The driver context the tmo ops receive: the descriptor being posted or the completion being reaped. */
 export class SimTxPriv {
@@ -98,7 +99,7 @@ export class SimTxQueue implements SimTxHwQueue {
     readonly compl: DescriptorRing,
     readonly perBatch: boolean,
     readonly tmoOps: XskTxMetadataOps<SimTxPriv>,
-    readonly regions: Uint8Array[],
+    readonly dma: SimDmaRegions,
     readonly hooks: DevtxHooks,
     devtxOps: DevtxOps | undefined,
     ifindex: number
@@ -113,7 +114,7 @@ export class SimTxQueue implements SimTxHwQueue {
     this.devtxCtx.desc = ring.view
     this.devtxCtx.compl = compl.view
     this.bounce = makeFrameArea({ frameCount: ring.size, frameSize: 4096 })
-    this.bounceRegion = regions.push(this.bounce.bytes) - 1
+    this.bounceRegion = dma.map(this.bounce.bytes)
     this.bounceFree = new Uint32Array(ring.size)
     for (let i = 0; i < ring.size; i++) this.bounceFree[this.bounceTop++] = i * 4096
     this.priv = new SimTxPriv(ring.view, compl.view)
@@ -121,6 +122,14 @@ export class SimTxQueue implements SimTxHwQueue {
 
   free(): number {
     return this.ring.size - ((this.ring.producer - this.nextToClean) >>> 0)
+  }
+
+  /** Whether DMA region `s` is still needed here: bounce frames, the bound socket, an in-flight descriptor. */
+  usesRegion(s: number): boolean {
+    if (s === this.bounceRegion || (this.socket !== undefined && this.socketRegion === s)) return true
+    const r = this.ring
+    for (let i = this.nextToClean; i !== r.producer; i = (i + 1) >>> 0) if (this.region[i & r.mask] === s) return true
+    return false
   }
 
   inFlight(): number {
@@ -132,7 +141,7 @@ export class SimTxQueue implements SimTxHwQueue {
     if (fn === undefined) return
     const c = this.devtxCtx
     c.point = point
-    c.mem = this.regions[region]!
+    c.mem = this.dma.mem[region]!
     c.data = addr
     c.len = len
     c.descOff = descOff
@@ -210,8 +219,8 @@ export class SimTxQueue implements SimTxHwQueue {
   /** ndo_start_xmit: one skb, its own doorbell (no xmit_more). */
   xmitSkb(skb: TxSkb): number {
     if (this.free() === 0) return NetdevTx.BUSY
-    let region = this.regions.indexOf(skb.mem)
-    if (region < 0) region = this.regions.push(skb.mem) - 1
+    const region = this.dma.map(skb.mem)
+    if (region < 0) return NetdevTx.BUSY
     let cmd = SimTxCmd.EOP | SimTxCmd.RS
     if (skb.hwTstamp) cmd |= SimTxCmd.TSTAMP
     const d = this.postDesc(region, skb.data, skb.len, cmd)
