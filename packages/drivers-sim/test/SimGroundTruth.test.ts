@@ -266,10 +266,15 @@ describe("reference NIC: each offload turned off gives the documented errno", ()
 
   it("VLAN stripping per TPID: only C-tags stripped when S-tag stripping is off", async () => {
     const { seen } = await run(corpus, { vlanStripStag: false })
+    const tpids = new Set<number>()
     for (const s of seen) {
       const outer = corpus[s.index]!.truth.vlans[0]
+      if (outer !== undefined) tpids.add(outer.tpid)
       expect([s.index, s.vlan]).toEqual([s.index, outer?.tpid === 0x8100 ? 0 : -Errno.ENODATA])
     }
+    // the loop saw frames, and both kinds of outer tag
+    expect(seen.length).toBeGreaterThan(100)
+    expect([...tpids].sort()).toEqual([0x8100, 0x88a8])
   })
 
   it("the device reports xdp-rx-metadata-features from the ops it fills", async () => {

@@ -104,7 +104,7 @@ describe("a descriptor layout change", () => {
     )
     const reloc = await Effect.runPromiseExit(loadRawXdpProgram(simRawHwMetadata(), d2, simBtf(2)))
     expect(reloc._tag).toBe("Success")
-    // and the fixed program gives the kfunc results on v1 (same offsets)
+    // and on v1 (the offsets it was compiled for) the fixed program loads with every field resolved
     const f1 = await Effect.runPromise(runHwMetadata({ driver, frames, config: { layoutVersion: 1 } }))
     const dev = bringUpSim(1)
     const loaded = await Effect.runPromise(loadRawXdpProgram(fixed, dev, simBtf(1)))
