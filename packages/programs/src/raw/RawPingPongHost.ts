@@ -189,9 +189,9 @@ export const runRawPingPong = <C>(
           } else lines.push(at >= 0 ? `No tx_timestamp (raw completion: ${log.rc[at]})` : "No tx_timestamp")
           pings.push({
             wire: wireLast!.bytes,
-            txTimestamp: (BigInt(ts.hi) << 32n) | BigInt(ts.lo),
+            txTimestamp: ts.hi !== 0 || ts.lo !== 0 ? (BigInt(ts.hi) << 32n) | BigInt(ts.lo) : null,
             wireTime: wireLast!.time,
-            rxTimestamp: (BigInt(hwRx.hi) << 32n) | BigInt(hwRx.lo),
+            rxTimestamp: meta.rxTimestampErr === null ? (BigInt(hwRx.hi) << 32n) | BigInt(hwRx.lo) : null,
             want
           })
           const chunk = addr - (addr % UMEM_FRAME_SIZE)
