@@ -9,6 +9,9 @@
  * of the first --count packets (default 12) and the summary over every frame. --json: one object
  * per packet (all, or the first --count), then the summary (RunJson.ts). A malformed capture:
  * the packets before the error are run and reported, then the error (exit 1).
+ * --pcap: frames shorter than ETH_ZLEN are padded to 60 as the sending NIC would (the summary
+ * says how many: `padded: N`); --no-pad feeds them as captured, and the MAC drops them as runts.
+ * Every frame the MAC drops gets a line in the text output (index, length, why).
  * --tx-pcap FILE writes what the device transmitted as classic pcap (ns, Ethernet): the
  * ping-pong's mirrored frames stamped with the PHC time they left; hw-metadata transmits nothing
  * (it passes every frame to the stack), so its file has no packets.
@@ -59,6 +62,10 @@ export const runCommand = Command.make(
   {
     driver: driverFlag,
     pcap: Flag.String("pcap").pipe(Flag.withDescription("a pcap or pcapng capture to feed (default: the built-in corpus)"), Flag.optional),
+    noPad: Flag.Boolean("no-pad").pipe(
+      Flag.withDescription("feed --pcap frames shorter than 60 bytes as captured (the MAC drops them as runts) instead of padding them to ETH_ZLEN"),
+      Flag.withDefault(false)
+    ),
     program: Flag.Literals("program", ["hw-metadata", "ping-pong"]).pipe(
       Flag.withDescription("hw-metadata (xdp_hw_metadata) or ping-pong (its AF_XDP TX timestamping side)"),
       Flag.withDefault("hw-metadata")
@@ -96,7 +103,7 @@ export const runCommand = Command.make(
       const config = { ...fromFile, ...rss }
       // decode now, so a bad configuration fails before any frame is read
       yield* decodeDriverConfig(driver, { ...(driver.defaultConfig as Record<string, unknown>), ...config })
-      const src = Option.isSome(o.pcap) ? yield* captureFrames(o.pcap.value) : builtinFrames(o.program)
+      const src = Option.isSome(o.pcap) ? yield* captureFrames(o.pcap.value, { pad: !o.noPad }) : builtinFrames(o.program)
       yield* reportInput(src)
       if (src.frames.length === 0 && src.captureError === undefined)
         return yield* Effect.fail(new NoFramesError({ path: src.input, reason: "no packet can be fed to a NIC (no Ethernet-reconstructible packet in the capture)" }))
@@ -142,13 +149,16 @@ export const runCommand = Command.make(
               binding: o.binding,
               input: src.input,
               skippedPackets: src.skipped.length,
-              captureError: src.captureError?.message ?? null
+              captureError: src.captureError?.message ?? null,
+              padded: src.padded,
+              packetIndex: src.packetIndex
             })
           ])
         } else {
           yield* printLines([
             `devtx hw-metadata: driver=${driver.name} program=xdp_hw_metadata ${o.style === "raw" ? "style=raw (CO-RE)" : `binding=${o.binding}`} ${inputLabel} (${src.frames.length} frames)`,
-            ...formatHwMetadataRun(run, count ?? DEFAULT_TEXT_COUNT)
+            ...formatHwMetadataRun(run, count ?? DEFAULT_TEXT_COUNT, (i) => src.packetIndex[i] ?? i),
+            ...(src.format === "builtin" ? [] : [`  padded: ${src.padded}${o.noPad ? " (--no-pad)" : ` (frames under ETH_ZLEN 60 padded to it, as the sending NIC does; --no-pad keeps them as runts)`}`])
           ])
         }
         if (Option.isSome(o.txPcap)) yield* writeTxPcap(o.txPcap.value, [])

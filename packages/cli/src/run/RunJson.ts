@@ -16,9 +16,11 @@
  *   -95 = -EOPNOTSUPP), null when it succeeded
  * When the program stored no struct xdp_meta for a packet, every value and error is null.
  *
- * The summary: {"summary": true, driver, program, binding, input, offered, received,
- * dropped_by_mac, rx_missed, verdicts, found, errors (per kind, per "-ERRNO" name), skip, fail,
- * kfunc_binding, skipped_packets, capture_error}. The schemas below are the contract (the tests
+ * The summary: {"summary": true, driver, program, binding, input, offered, padded, received,
+ * dropped_by_mac, dropped (one {index, len, reason: "runt" | "over-mtu"} per frame the MAC
+ * dropped), mtu, rx_missed, verdicts, found, errors (per kind, per "-ERRNO" name), skip, fail,
+ * kfunc_binding, skipped_packets, capture_error}. padded: capture frames shorter than ETH_ZLEN
+ * the replay padded to 60 (FrameSource.ts; 0 with --no-pad). The schemas below are the contract (the tests
  * validate the output against them).
  */
 import type { HwMetadataRun, PacketResult } from "@devtx/programs"
@@ -48,8 +50,11 @@ export const RunSummaryJson = Schema.Struct({
   binding: Schema.String,
   input: Schema.String,
   offered: Schema.Int,
+  padded: Schema.Int,
   received: Schema.Int,
   dropped_by_mac: Schema.Int,
+  dropped: Schema.Array(Schema.Struct({ index: Schema.Int, len: Schema.Int, reason: Schema.Literals(["runt", "over-mtu"]) })),
+  mtu: Schema.NullOr(Schema.Int),
   rx_missed: Schema.Int,
   verdicts: Counts,
   found: Counts,
@@ -88,6 +93,9 @@ export interface RunContext {
   readonly input: string
   readonly skippedPackets: number
   readonly captureError: string | null
+  readonly padded: number
+  /** frame index -> the input's packet index */
+  readonly packetIndex: ReadonlyArray<number>
 }
 
 export const summaryJson = (run: HwMetadataRun, ctx: RunContext): RunSummaryJson => {
@@ -99,8 +107,11 @@ export const summaryJson = (run: HwMetadataRun, ctx: RunContext): RunSummaryJson
     binding: ctx.binding,
     input: ctx.input,
     offered: s.offered,
+    padded: ctx.padded,
     received: s.received,
     dropped_by_mac: s.droppedByMac,
+    dropped: run.drops.map((d) => ({ index: ctx.packetIndex[d.index] ?? d.index, len: d.len, reason: d.reason })),
+    mtu: run.mtu ?? null,
     rx_missed: s.missed,
     verdicts: s.verdicts,
     found: s.found,

@@ -11,13 +11,15 @@ import * as fs from "node:fs"
 import * as os from "node:os"
 import * as path from "node:path"
 import { fileURLToPath } from "node:url"
-import { builtinCorpus, Errno } from "@devtx/core"
+import { buildFrame, builtinCorpus, Errno } from "@devtx/core"
 import { driver as iceDriver } from "@devtx/drivers-ice"
 import { driver as mlx5Driver } from "@devtx/drivers-mlx"
 import { driver as simDriver } from "@devtx/drivers-sim"
-import { Schema } from "effect"
+import { Result, Schema } from "effect"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { buildDevtxBin, devtxBin, repoRoot } from "../support/BuiltBin.js"
+import { writeClassicPcap } from "../../src/pcap/ClassicPcapWriter.js"
+import { LinkType } from "../../src/pcap/PcapFormat.js"
 import { PingJson, PingPongSummaryJson } from "../../src/run/PingPongJson.js"
 import { RunPacketJson, RunSummaryJson } from "../../src/run/RunJson.js"
 
@@ -79,7 +81,12 @@ describe("devtx run", () => {
     expect(r.code).toBe(0)
     const lines = r.out.trim().split("\n")
     expect(lines[0]).toBe(`devtx hw-metadata: driver=sim program=xdp_hw_metadata binding=dev-bound corpus=builtin (${corpus.length} frames)`)
-    expect(lines.filter((l) => l.startsWith("packet ")).length).toBe(3)
+    expect(lines.filter((l) => /^packet \d+: len=\d+ rx_queue=/.test(l)).length).toBe(3)
+    // one line per frame the MAC dropped (the corpus's runts and over-MTU frames), naming it
+    const dropped = corpus.filter((f) => !rx.includes(f))
+    expect(lines.filter((l) => / dropped by the MAC: /.test(l))).toEqual(
+      dropped.map((f) => expect.stringMatching(new RegExp(`^packet ${f.index}: len=${f.bytes.length} dropped by the MAC: ${f.truth.isRunt ? "a runt" : "longer than MTU 1500"}`)))
+    )
     expect(r.out).toContain(`packets: offered=${corpus.length} received=${rx.length} dropped_by_mac=${corpus.length - rx.length} rx_missed=0`)
     expect(r.out).toContain(`hints found: timestamp=${rx.length} hash=${ip.length} vlan-tag=${tagged.length} checksum=${ip.length}`)
   })
@@ -180,12 +187,20 @@ describe("devtx run", () => {
     expect(ok.code).toBe(0)
     const s = Schema.decodeUnknownSync(RunSummaryJson)(JSON.parse(ok.out.trim().split("\n").at(-1)!))
     expect(s.offered).toBe(32)
-    // loopback frames carry no padding: the ones under ETH_ZLEN (60) are runts the MAC drops
+    // loopback frames carry no padding: the replay pads the ones under ETH_ZLEN (60) as the
+    // sending NIC would; with --no-pad they are runts the MAC drops
     const sizes = execFileSync("tcpdump", ["-r", path.join(testdata, "lo-usec.pcap"), "-e", "-nn"], { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] })
       .trim()
       .split("\n")
       .map((l) => Number(/length (\d+):/.exec(l)![1]))
-    expect(s.received).toBe(sizes.filter((n) => n >= 60).length)
+    expect(sizes.filter((n) => n < 60).length).toBeGreaterThan(0)
+    expect(s.received).toBe(32)
+    expect(s.padded).toBe(sizes.filter((n) => n < 60).length)
+    const np = devtx(["run", "--driver", "sim", "--pcap", path.join(testdata, "lo-usec.pcap"), "--json", "--no-pad"])
+    const ns = Schema.decodeUnknownSync(RunSummaryJson)(JSON.parse(np.out.trim().split("\n").at(-1)!))
+    expect(ns.received).toBe(sizes.filter((n) => n >= 60).length)
+    expect(ns.padded).toBe(0)
+    expect(ns.dropped).toEqual(sizes.flatMap((n, i) => (n < 60 ? [{ index: i, len: n, reason: "runt" }] : [])))
     expect(devtx(["run", "--driver", "sim", "--pcap", path.join(tmp, "missing.pcap")]).err).toMatch(/^devtx: InputFileError: --pcap .*missing\.pcap: ENOENT/)
     const cut = path.join(tmp, "cut.pcap")
     const full = fs.readFileSync(path.join(testdata, "lo-usec.pcap"))
@@ -198,6 +213,54 @@ describe("devtx run", () => {
     expect(ts.offered).toBe(idx)
     expect(idx).toBeGreaterThan(0)
     expect(ts.capture_error).toContain("byte offset")
+  })
+
+  it("--pcap short and over-MTU frames: padded to ETH_ZLEN (padded: N), --no-pad keeps runts; every drop gets a line naming index, length and why", () => {
+    // a host-side capture: a 59-byte TCP segment (5 bytes of payload), a 14-byte frame, a 9000-byte frame, a 100-byte one
+    const frameOf = (len: number, seed: number) => {
+      const b = new Uint8Array(len)
+      b.set([2, 0, 0, 0, 0, 2, 2, 0, 0, 0, 0, 1, 0x08, 0x00])
+      for (let i = 14; i < len; i++) b[i] = (i * seed) & 0xff
+      return b
+    }
+    const tcp59 = buildFrame({
+      dstMac: [2, 0, 0, 0, 0, 2],
+      srcMac: [2, 0, 0, 0, 0, 1],
+      vlans: [],
+      l3: { kind: "ipv4", src: [10, 0, 0, 1], dst: [10, 0, 0, 2], tos: 0, id: 1, ttl: 64, dontFragment: true, options: [], badHeaderChecksum: false },
+      l4: { kind: "tcp", srcPort: 1000, dstPort: 80, seq: 1, ack: 1, flags: 0x18, window: 100, options: [], payloadLen: 5 },
+      badL4Checksum: false,
+      udpZeroChecksum: false,
+      padToMin: false,
+      payloadSeed: 1,
+      corruptMask: 0
+    })
+    expect(tcp59.length).toBe(59)
+    const frames = [tcp59, frameOf(14, 3), frameOf(9000, 5), frameOf(100, 7)]
+    const file = path.join(tmp, "short.pcap")
+    const bytes = writeClassicPcap(
+      frames.map((data, i) => ({ timestampNs: 1_000_000_000n + BigInt(i), data })),
+      { linkType: LinkType.ETHERNET, nanosecond: true }
+    )
+    if (Result.isFailure(bytes)) throw bytes.failure
+    fs.writeFileSync(file, bytes.success)
+    const summary = (r: { out: string }) => Schema.decodeUnknownSync(RunSummaryJson)(JSON.parse(r.out.trim().split("\n").at(-1)!))
+    const pad = summary(devtx(["run", "--driver", "sim", "--pcap", file, "--json"]))
+    expect([pad.padded, pad.received, pad.dropped_by_mac]).toEqual([2, 3, 1])
+    expect(pad.dropped).toEqual([{ index: 2, len: 9000, reason: "over-mtu" }])
+    expect(pad.mtu).toBe(1500)
+    const text = devtx(["run", "--driver", "sim", "--pcap", file])
+    expect(text.code).toBe(0)
+    expect(text.out).toContain('packet 2: len=9000 dropped by the MAC: longer than MTU 1500 admits (raise the driver\'s mtu with --config FILE, e.g. {"mtu": 9000})\n')
+    expect(text.out).toMatch(/^ {2}padded: 2 /m)
+    const noPad = devtx(["run", "--driver", "sim", "--pcap", file, "--no-pad"])
+    expect(noPad.out).toContain("packet 0: len=59 dropped by the MAC: a runt (shorter than ETH_ZLEN 60)\n")
+    expect(noPad.out).toContain("packet 1: len=14 dropped by the MAC: a runt (shorter than ETH_ZLEN 60)\n")
+    expect(summary(devtx(["run", "--driver", "sim", "--pcap", file, "--json", "--no-pad"])).dropped.map((d) => d.reason)).toEqual(["runt", "runt", "over-mtu"])
+    const jumbo = path.join(tmp, "jumbo.json")
+    fs.writeFileSync(jumbo, JSON.stringify({ mtu: 9000 }))
+    const j = summary(devtx(["run", "--driver", "sim", "--pcap", file, "--json", "--config", jumbo]))
+    expect([j.received, j.dropped_by_mac, j.mtu]).toEqual([4, 0, 9000])
   })
 
   it("--program ping-pong: pings validate; the mirrored frames go to --tx-pcap; other bindings are refused", () => {

@@ -62,6 +62,18 @@ export interface PacketResult {
   readonly skb: { readonly hash: number; readonly hashType: number; readonly vlanTci: number | null; readonly ipSummed: number; readonly hwtstamp: string }
 }
 
+/** A frame the MAC dropped (rx_dropped_by_mac went up while it was received). */
+export interface MacDrop {
+  /** the frame's index in the run's input */
+  readonly index: number
+  readonly len: number
+  /** "runt": shorter than ETH_ZLEN (60, FCS stripped); "over-mtu": longer than the device's MTU lets in */
+  readonly reason: "runt" | "over-mtu"
+}
+
+/** ETH_ZLEN (include/uapi/linux/if_ether.h): the shortest frame a MAC accepts, FCS stripped */
+const ETH_ZLEN = 60
+
 export interface HwMetadataSummary {
   readonly offered: number
   readonly received: number
@@ -79,6 +91,10 @@ export interface HwMetadataSummary {
 
 export interface HwMetadataRun {
   readonly packets: ReadonlyArray<PacketResult>
+  /** every frame the MAC dropped, in input order */
+  readonly drops: ReadonlyArray<MacDrop>
+  /** the device's configured MTU (the driver configuration's mtu), undefined when it has none */
+  readonly mtu: number | undefined
   readonly summary: HwMetadataSummary
 }
 
@@ -130,10 +146,13 @@ export const runHwMetadata = <C>(
           }
         })
       }
+      const drops: MacDrop[] = []
       for (let i = 0; i < options.frames.length; i++) {
         current = i
         const f = options.frames[i]!
+        const before = dev.rxStats.rxDroppedByMac
         dev.hwReceive(f, 0, f.length)
+        if (dev.rxStats.rxDroppedByMac !== before) drops.push({ index: i, len: f.length, reason: f.length < ETH_ZLEN ? "runt" : "over-mtu" })
         for (let q = 0; q < dev.numRxQueues; q++) while (dev.napiPoll(q, 64) > 0) {}
         options.onProgress?.(i + 1, options.frames.length)
       }
@@ -166,8 +185,11 @@ export const runHwMetadata = <C>(
         XDP_TX: s.xdpTx,
         XDP_REDIRECT: s.xdpRedirect
       }
+      const mtu = (config as { readonly mtu?: unknown }).mtu
       return {
         packets,
+        drops,
+        mtu: typeof mtu === "number" ? mtu : undefined,
         summary: {
           offered: options.frames.length,
           received: s.packets,
@@ -184,14 +206,24 @@ export const runHwMetadata = <C>(
     })
   )
 
-/** Text report: the first `first` packets' lines, then the summary. */
-export const formatHwMetadataRun = (run: HwMetadataRun, first: number): string[] => {
+/** One text line for a frame the MAC dropped: its index, its length and why. */
+export const formatMacDrop = (d: MacDrop, mtu: number | undefined, index: number = d.index): string =>
+  d.reason === "runt"
+    ? `packet ${index}: len=${d.len} dropped by the MAC: a runt (shorter than ETH_ZLEN 60)`
+    : `packet ${index}: len=${d.len} dropped by the MAC: longer than MTU ${mtu ?? "?"} admits (raise the driver's mtu with --config FILE, e.g. {"mtu": 9000})`
+
+/**
+ * Text report: the first `first` packets' lines, then one line per frame the MAC dropped, then the
+ * summary. `indexOf` maps a frame index to the input's packet index (a capture's), identity by default.
+ */
+export const formatHwMetadataRun = (run: HwMetadataRun, first: number, indexOf: (frame: number) => number = (i) => i): string[] => {
   const out: string[] = []
   for (const p of run.packets.slice(0, first)) {
-    out.push(`packet ${p.index}: len=${p.len} rx_queue=${p.queue} verdict=${p.verdict}`)
+    out.push(`packet ${indexOf(p.index)}: len=${p.len} rx_queue=${p.queue} verdict=${p.verdict}`)
     if (p.meta === null) out.push("  (no xdp_meta: skipped by the port filter or adjust_meta failed)")
     else for (const l of formatXdpMeta(p.meta, p.user)) out.push(`  ${l}`)
   }
+  for (const d of run.drops) out.push(formatMacDrop(d, run.mtu, indexOf(d.index)))
   const s = run.summary
   out.push("summary:")
   out.push(`  packets: offered=${s.offered} received=${s.received} dropped_by_mac=${s.droppedByMac} rx_missed=${s.missed}`)
