@@ -17,7 +17,7 @@
  * (it passes every frame to the stack), so its file has no packets.
  */
 import * as fs from "node:fs"
-import { decodeDriverConfig } from "@devtx/core"
+import { decodeDriverConfig, DriverConfigError } from "@devtx/core"
 import { KfuncBindingModes } from "@devtx/kfuncs"
 import { formatHwMetadataRun, runHwMetadata, runPingPong, runRawPingPong } from "@devtx/programs"
 import { Effect, Option, Result } from "effect"
@@ -82,7 +82,10 @@ export const runCommand = Command.make(
       Flag.withDescription("Toeplitz key as colon-separated hex bytes (ethtool -X hkey form; the driver's key length)"),
       Flag.optional
     ),
-    config: Flag.String("config").pipe(Flag.withDescription("JSON object of driver configuration fields over its defaults"), Flag.optional),
+    config: Flag.String("config").pipe(
+      Flag.withDescription("path of a JSON file holding an object of driver configuration fields over its defaults (e.g. {\"mtu\": 9000})"),
+      Flag.optional
+    ),
     count: Flag.Int("count").pipe(
       Flag.filter((n) => n >= 0, (n) => `--count must be >= 0, got ${n}`),
       Flag.withDescription(`packets to show (text default ${DEFAULT_TEXT_COUNT}, --json default all); the summary covers every frame`),
@@ -101,8 +104,15 @@ export const runCommand = Command.make(
       const fromFile = Option.isSome(o.config) ? yield* readConfigFile(driver, o.config.value) : {}
       const rss = Option.isSome(o.rssKey) ? yield* rssKeyOverride(driver, o.rssKey.value) : {}
       const config = { ...fromFile, ...rss }
-      // decode now, so a bad configuration fails before any frame is read
-      yield* decodeDriverConfig(driver, { ...(driver.defaultConfig as Record<string, unknown>), ...config })
+      // decode now, so a bad configuration fails before any frame is read; the error names the
+      // flag the offending field came from
+      yield* decodeDriverConfig(driver, { ...(driver.defaultConfig as Record<string, unknown>), ...config }).pipe(
+        Effect.mapError((e) => {
+          const top = e.field.split(".")[0]!
+          const source = top in rss ? "--rss-key" : Option.isSome(o.config) && (top in fromFile || e.field === "(config)") ? `--config ${o.config.value}` : undefined
+          return source === undefined ? e : new DriverConfigError({ driver: e.driver, field: e.field, value: e.value, expected: e.expected, source })
+        })
+      )
       const src = Option.isSome(o.pcap) ? yield* captureFrames(o.pcap.value, { pad: !o.noPad }) : builtinFrames(o.program)
       yield* reportInput(src)
       if (src.frames.length === 0 && src.captureError === undefined)

@@ -56,13 +56,17 @@ describe("devtx: usage", () => {
     expect(devtx(["run", "--help"]).out).toMatch(/--driver choice .*choices: sim, mlx5, ice/)
   })
 
-  it("bad flags exit 2 with a usage line and the error", () => {
+  it("bad flags exit 2 with a usage line and the error, both on stderr (stdout stays empty)", () => {
     for (const args of [["run", "--driver", "sim", "--bogus"], ["run"], ["run", "--driver", "sim", "--count", "x"]]) {
       const r = devtx(args)
       expect(r.code, args.join(" ")).toBe(2)
-      expect(r.out, args.join(" ")).toMatch(/^USAGE\n\s+devtx/m)
+      expect(r.err, args.join(" ")).toMatch(/^USAGE\n\s+devtx/m)
       expect(r.err, args.join(" ")).toMatch(/ERROR/)
+      expect(r.out, args.join(" ")).toBe("")
     }
+    // --help is output, not an error: stdout
+    expect(devtx(["run", "--help"]).out).toMatch(/^USAGE\n\s+devtx run/m)
+    expect(devtx(["run", "--help"]).out).toMatch(/--config string\s+path of a JSON file/)
   })
 
   it("an unknown driver exits 2 naming the installed ones", () => {
@@ -140,7 +144,7 @@ describe("devtx run", () => {
     const raw = devtx(["run", "--driver", "sim", "--style", "raw", "--count", "5"])
     expect(raw.code).toBe(0)
     const kf = devtx(["run", "--driver", "sim", "--count", "5"])
-    const body = (out: string) => out.split("\n").slice(1).filter((l) => !l.includes("kfunc binding") && !l.includes("XDP RX-time") && !l.includes("HW RX-time"))
+    const body = (out: string) => out.split("\n").slice(1).filter((l) => !l.includes("kfunc binding") && !l.includes("CO-RE relocations") && !l.includes("XDP RX-time") && !l.includes("HW RX-time"))
     expect(raw.out.split("\n")[0]).toContain("style=raw (CO-RE)")
     expect(body(raw.out)).toEqual(body(kf.out))
     const ice = devtx(["run", "--driver", "ice", "--style", "raw"])
@@ -179,7 +183,23 @@ describe("devtx run", () => {
     fs.writeFileSync(bad, JSON.stringify({ mtu: 10 }))
     const v = devtx(["run", "--driver", "sim", "--config", bad])
     expect(v.code).toBe(1)
-    expect(v.err).toMatch(/^devtx: DriverConfigError: /)
+    expect(v.err).toBe(`devtx: DriverConfigError: --config ${bad}: sim configuration field mtu = 10: expected an integer in [68, 65000], got 10\n`)
+    // a wrong type: one line naming the file, the field, the value and the expected type
+    fs.writeFileSync(bad, JSON.stringify({ mtu: "1500" }))
+    expect(devtx(["run", "--driver", "sim", "--config", bad]).err).toBe(`devtx: DriverConfigError: --config ${bad}: sim configuration field mtu = "1500": expected number\n`)
+    fs.writeFileSync(bad, JSON.stringify({ rssFields: { tcp4: 3, udp4: "sdfn", tcp6: "sdfn", udp6: "sdfn" } }))
+    expect(devtx(["run", "--driver", "mlx5", "--config", bad]).err).toBe(`devtx: DriverConfigError: --config ${bad}: mlx5 configuration field rssFields.tcp4 = 3: expected "sd" | "sdfn"\n`)
+  })
+
+  it("--style raw: the CO-RE relocations have their own key; no kfunc binding is claimed", () => {
+    const raw = Schema.decodeUnknownSync(RunSummaryJson)(JSON.parse(devtx(["run", "--driver", "sim", "--style", "raw", "--json"]).out.trim().split("\n").at(-1)!))
+    expect([raw.style, raw.binding, raw.kfunc_binding]).toEqual(["raw", null, {}])
+    // struct sim_rx_desc_wb: rss_hash is the u32 at byte 0 (SimRxDescriptor.ts)
+    expect(raw.core_relocations["sim_rx_desc_wb.rss_hash"]).toBe("+0/4")
+    const kf = Schema.decodeUnknownSync(RunSummaryJson)(JSON.parse(devtx(["run", "--driver", "sim", "--json", "--count", "0"]).out.trim().split("\n").at(-1)!))
+    expect([kf.style, kf.binding, kf.core_relocations]).toEqual(["kfunc", "dev-bound", {}])
+    expect(kf.kfunc_binding["bpf_xdp_metadata_rx_hash"]).toBe("sim:xmo_rx_hash")
+    expect(devtx(["run", "--driver", "sim", "--style", "raw"]).out).toMatch(/^ {2}CO-RE relocations: sim_rx_desc_wb\.rss_valid -> \+7\/1, /m)
   })
 
   it("--pcap: a tcpdump capture runs; a missing file and a truncated file are typed errors (packets before it still run)", () => {

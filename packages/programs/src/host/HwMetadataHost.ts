@@ -86,7 +86,12 @@ export interface HwMetadataSummary {
   readonly errors: Readonly<Record<string, Readonly<Record<string, number>>>>
   readonly skip: number
   readonly fail: number
+  /** "kfunc" or "raw" */
+  readonly style: "kfunc" | "raw"
+  /** kfunc style: how each kfunc was bound (kfunc -> driver op); empty for the raw style */
   readonly resolution: Readonly<Record<string, string>>
+  /** raw style: each CO-RE field relocation (struct.field -> +offset/size); empty for the kfunc style */
+  readonly coreRelocations: Readonly<Record<string, string>>
 }
 
 export interface HwMetadataRun {
@@ -200,7 +205,9 @@ export const runHwMetadata = <C>(
           errors,
           skip: counters.skip,
           fail: counters.fail,
-          resolution: prog.resolution
+          style: options.style === "raw" ? "raw" : "kfunc",
+          resolution: options.style === "raw" ? {} : prog.resolution,
+          coreRelocations: options.style === "raw" ? prog.resolution : {}
         }
       }
     })
@@ -234,6 +241,7 @@ export const formatHwMetadataRun = (run: HwMetadataRun, first: number, indexOf: 
     out.push(`  errors ${kind}: ${e === undefined ? "none" : Object.entries(e).map(([k, v]) => `${k}=${v}`).join(" ")}`)
   }
   out.push(`  program: skip=${s.skip} fail=${s.fail}`)
-  out.push(`  kfunc binding: ${Object.entries(s.resolution).map(([k, v]) => `${k} -> ${v}`).join(", ")}`)
+  if (s.style === "raw") out.push(`  CO-RE relocations: ${Object.entries(s.coreRelocations).map(([k, v]) => `${k} -> ${v}`).join(", ")}`)
+  else out.push(`  kfunc binding: ${Object.entries(s.resolution).map(([k, v]) => `${k} -> ${v}`).join(", ")}`)
   return out
 }

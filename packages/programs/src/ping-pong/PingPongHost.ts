@@ -34,6 +34,7 @@ import {
   bringUp,
   decodeDriverConfig,
   DevtxPoint,
+  errnoName,
   type DevtxProgramSpec,
   type DriverConfigError,
   type DriverPackage,
@@ -50,6 +51,7 @@ import {
   XSK_TX_METADATA_SIZE,
   XskMap,
   makeXskSocket,
+  type XskSocket,
   xskTxProduce,
   XskTxMetadataOff
 } from "@devtx/core"
@@ -65,7 +67,32 @@ import { PING_PONG_PORT } from "./PingPongTraffic.js"
 export const UMEM_NUM = 16
 export const UMEM_FRAME_SIZE = 4096
 
-export class PingPongSetupError extends Data.TaggedError("PingPongSetupError")<{ readonly step: string; readonly reason: string }> {}
+/** The ping-pong cannot be set up on this driver: which driver, which step, and why. */
+export class PingPongSetupError extends Data.TaggedError("PingPongSetupError")<{ readonly driver: string; readonly step: string; readonly reason: string }> {
+  override get message(): string {
+    return `ping-pong on driver ${this.driver}: ${this.step}: ${this.reason}`
+  }
+}
+
+/**
+ * Bind `xsk` zero-copy to queue 0 of `dev` for the ping-pong; a PingPongSetupError naming the
+ * driver and what it lacks when the device cannot transmit through AF_XDP.
+ */
+export const bindPingPongSocket = (driver: string, dev: NetDevice, xsk: XskSocket): PingPongSetupError | undefined => {
+  if (dev.numTxQueues === 0)
+    return new PingPongSetupError({
+      driver,
+      step: "AF_XDP zero-copy bind",
+      reason: "the device has no TX queues (numTxQueues 0: its TX half is not built), and the ping-pong sends every ping back through an AF_XDP socket"
+    })
+  const rc = dev.xskBindZeroCopy(xsk)
+  if (rc === 0) return undefined
+  return new PingPongSetupError({
+    driver,
+    step: "AF_XDP zero-copy bind",
+    reason: `xsk bind of queue 0 returned -${errnoName(-rc)} (${rc}): the driver does not take an AF_XDP socket in zero-copy mode on that queue`
+  })
+}
 
 export interface PingPongResult {
   readonly lines: ReadonlyArray<string>
@@ -150,11 +177,11 @@ export const runPingPong = <C>(
         flags: XdpUmemFlag.TX_METADATA_LEN,
         txMetadataLen: XSK_TX_METADATA_SIZE
       })
-      if (!("area" in umem)) return yield* Effect.fail(new PingPongSetupError({ step: "XDP_UMEM_REG", reason: umem.message }))
+      if (!("area" in umem)) return yield* Effect.fail(new PingPongSetupError({ driver: driver.name, step: "XDP_UMEM_REG", reason: umem.message }))
       const xsk = makeXskSocket(umem, "zerocopy", dev.ifindex, 0, { fill: 8, comp: 8, rx: 8, tx: 8 })
-      if (xsk instanceof RangeError) return yield* Effect.fail(new PingPongSetupError({ step: "rings", reason: xsk.message }))
-      const rc = dev.xskBindZeroCopy(xsk)
-      if (rc !== 0) return yield* Effect.fail(new PingPongSetupError({ step: "bind", reason: `xsk bind failed: ${rc}` }))
+      if (xsk instanceof RangeError) return yield* Effect.fail(new PingPongSetupError({ driver: driver.name, step: "rings", reason: xsk.message }))
+      const bindErr = bindPingPongSocket(driver.name, dev, xsk)
+      if (bindErr !== undefined) return yield* Effect.fail(bindErr)
       for (let i = UMEM_NUM / 2; i < UMEM_NUM; i++) addrRingPush(xsk.fill, i * UMEM_FRAME_SIZE)
       const xsks = new XskMap(1)
       xsks.entries[0] = xsk

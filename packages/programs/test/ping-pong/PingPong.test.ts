@@ -7,12 +7,12 @@
  * cached PHC. A driver with neither reports "No tx_timestamp" (tx_timestamp null), never the
  * request's own csum_start/csum_offset bytes read back through the completion union.
  */
-import type { DriverPackage } from "@devtx/core"
+import { type DriverPackage, txNotImplemented } from "@devtx/core"
 import { driver as iceDriver } from "@devtx/drivers-ice"
 import { driver as mlx5Driver } from "@devtx/drivers-mlx"
 import { driver } from "@devtx/drivers-sim"
-import { pingPongFrames, runPingPong } from "@devtx/programs"
-import { Effect } from "effect"
+import { PingPongSetupError, pingPongFrames, runPingPong } from "@devtx/programs"
+import { Cause, Effect, Exit } from "effect"
 import { describe, expect, it } from "vitest"
 
 const drivers: ReadonlyArray<readonly [string, DriverPackage<unknown>, Record<string, unknown>, "xsk-tx-metadata" | "devtx"]> = [
@@ -69,5 +69,22 @@ describe("ping-pong (xdp_hw_metadata TX side)", () => {
     for (const p of res.pings) expect(p.txTimestamp).toBe(null)
     expect(res.lines[0]).toBe("xsk0: ice has no xsk_tx_metadata_ops and no devtx TX timestamp kfuncs: no TX timestamp or checksum offload")
     expect(res.lines.filter((l) => l === "No tx_timestamp").length).toBe(4)
+  })
+})
+
+describe("ping-pong on a driver without a TX half", () => {
+  it("fails with a PingPongSetupError naming the driver and what it lacks", async () => {
+    const noTx: DriverPackage<unknown> = {
+      ...(driver as DriverPackage<unknown>),
+      name: "rxonly",
+      createDevice: (c, o) => Object.assign((driver as DriverPackage<unknown>).createDevice(c, o), txNotImplemented())
+    }
+    const exit = await Effect.runPromiseExit(runPingPong(noTx, pingPongFrames(2)))
+    expect(Exit.isFailure(exit)).toBe(true)
+    const err = Exit.isFailure(exit) ? Cause.squash(exit.cause) : undefined
+    expect(err).toBeInstanceOf(PingPongSetupError)
+    expect((err as PingPongSetupError).message).toBe(
+      "ping-pong on driver rxonly: AF_XDP zero-copy bind: the device has no TX queues (numTxQueues 0: its TX half is not built), and the ping-pong sends every ping back through an AF_XDP socket"
+    )
   })
 })
