@@ -100,6 +100,8 @@ export interface HwMetadataRun {
   readonly drops: ReadonlyArray<MacDrop>
   /** the device's configured MTU (the driver configuration's mtu), undefined when it has none */
   readonly mtu: number | undefined
+  /** the kfuncs the loader spliced in (binding "inlined"; empty otherwise) */
+  readonly inlined: ReadonlyArray<string>
   readonly summary: HwMetadataSummary
 }
 
@@ -121,11 +123,16 @@ export const runHwMetadata = <C>(
       const counters = new HwMetadataCounters()
       const spec = hwMetadataProgram(options.udpPort === undefined ? {} : { udpPort: options.udpPort }, counters)
       let prog: LoadedXdpProgram
+      let inlined: ReadonlyArray<string> = []
       if (options.style === "raw") {
         const raw = rawHwMetadataFor(driver.name, config)
         if (raw instanceof RawStyleUnavailableError) return yield* Effect.fail(raw)
         prog = yield* loadRawXdpProgram(raw, dev, driver.btf?.(config), clock)
-      } else prog = yield* loadBound(spec, dev, { mode: options.binding ?? "dev-bound", clock })
+      } else {
+        const bound = yield* loadBound(spec, dev, { mode: options.binding ?? "dev-bound", clock })
+        inlined = bound.binding.inlined
+        prog = bound
+      }
       yield* attachXdp(dev, prog)
 
       const packets: PacketResult[] = []
@@ -195,6 +202,7 @@ export const runHwMetadata = <C>(
         packets,
         drops,
         mtu: typeof mtu === "number" ? mtu : undefined,
+        inlined,
         summary: {
           offered: options.frames.length,
           received: s.packets,
