@@ -1,5 +1,5 @@
 /**
- * What a driver package provides (DESIGN.md "A driver package"): plain data + functions,
+ * What a driver package provides (docs/driver-contract.md): plain data + functions,
  * exported as one `driver` value, and an Effect layer providing it as the NicDriver service.
  * The compiler checks a new NIC package against this type.
  *
