@@ -8,7 +8,7 @@
  * already-decoded configuration and cannot fail on it (validation belongs to the schema).
  */
 import { Context, Data, Effect, Schema } from "effect"
-import type { RxSemantics } from "../conformance/RxSemantics.js"
+import type { RxSemantics } from "./RxSemantics.js"
 import type { DriverBtf } from "./DriverBtf.js"
 import type { NetDevice } from "./NetDevice.js"
 
