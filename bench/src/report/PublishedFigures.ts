@@ -1,7 +1,7 @@
 /**
  * The kernel community's published figures the report puts beside ours, as context (not as
- * targets a JS simulation can meet), with their sources as /work/shared/reference/kernel-apis.md
- * §6 gives them.
+ * targets a JS simulation can meet), each with the lore message or xdp-project note it was
+ * published in (`source`).
  */
 export interface PublishedFigure {
   readonly what: string

@@ -1,5 +1,5 @@
 /**
- * Binding modes of the RX kfuncs (DESIGN.md "The two data planes"):
+ * Binding modes of the RX kfuncs (README.md; docs/architecture.md):
  * - "dev-bound": resolved once at load to the driver's function — what Linux does (the core
  *   loader's default, bpf_dev_bound_resolve_kfunc).
  * - "generic": the program keeps calls that look the op up through the device at every call

@@ -1,6 +1,6 @@
 /**
  * The driver packages the devtx command can bring up: the workspace's drivers-* packages, each
- * imported explicitly (no driver registers itself; DESIGN.md). A new NIC is added here after
+ * imported explicitly (no driver registers itself; docs/adding-a-nic.md). A new NIC is added here after
  * `devtx new-driver NAME` scaffolds it. Lookup by the name each package declares (`driver.name`).
  */
 import { type DriverPackage, UnknownDriverError } from "@devtx/core"

@@ -1,7 +1,7 @@
 /**
  * Capture files: classic pcap and pcapng readers, the Ethernet reconstruction of cooked
- * captures, and a classic pcap writer. (DESIGN.md lists pcap under core; it lives here until core
- * takes it.)
+ * captures, and a classic pcap writer. The command line is their only user, so they live in the
+ * cli package (docs/architecture.md).
  */
 export * from "./CaptureErrors.js"
 export * from "./CapturedPacket.js"

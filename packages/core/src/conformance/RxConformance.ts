@@ -1,5 +1,5 @@
 /**
- * The RX conformance suite every driver package runs (DESIGN.md "Truth and tests"): the
+ * The RX conformance suite every driver package runs (docs/driver-contract.md "Conformance"): the
  * driver's device receives frames with a probe program attached that calls all four RX kfuncs;
  * each result, and the skb the driver builds on XDP_PASS, is compared with the expectation from
  * the frame's ground truth and the driver's declared RxSemantics. A driver's known gaps are a

@@ -15,7 +15,7 @@ import { csumFold } from "../net/InternetChecksum.js"
 import type { FrameTruth } from "../net/FrameTruth.js"
 import type { RssFlowFields } from "../net/RssInput.js"
 import { toeplitzHash, toeplitzKey } from "../net/Toeplitz.js"
-import type { RxSemantics } from "./RxSemantics.js"
+import type { RxSemantics } from "../driver/RxSemantics.js"
 
 export interface ExpectedRx {
   readonly received: boolean

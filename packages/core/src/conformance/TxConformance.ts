@@ -19,7 +19,7 @@
  */
 import { Effect } from "effect"
 import { DevtxPoint } from "../devtx/DevtxContext.js"
-import { attachDevtx, loadDevtxProgram } from "../devtx/DevtxLoader.js"
+import { attachDevtx, loadDevtxProgram } from "../program/DevtxLoader.js"
 import type { DriverConfigError, DriverPackage } from "../driver/DriverPackage.js"
 import { bringUp, decodeDriverConfig } from "../driver/DriverPackage.js"
 import { BPF_F_XDP_DEV_BOUND_ONLY, type ProgramAttachError, type ProgramLoadError } from "../program/ProgramLoader.js"

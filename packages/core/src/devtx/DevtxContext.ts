@@ -6,7 +6,6 @@
  * completion entry (at complete) as bytes; their BTF description comes with the raw design
  * (issue 5). Drivers reuse one context per TX queue and fill it before each call.
  */
-import type { DevtxOps } from "./DevtxOps.js"
 
 export const DevtxPoint = {
   SUBMIT_XDP: 0,
@@ -36,9 +35,17 @@ export class DevtxCtx {
   /** the driver's completion entry (complete) — raw design */
   compl: DataView = new DataView(new ArrayBuffer(0))
   complOff = 0
-  /** the device's devtx ops, for the generic kfunc binding */
-  ops: DevtxOps | undefined = undefined
+  /** the device's devtx ops, for the generic kfunc binding (typed by devtx/DevtxOps.ts) */
+  ops: DevtxCtxOps | undefined = undefined
 }
+
+/**
+ * The devtx ops a context carries. Declared empty here and made the DevtxOps table by
+ * devtx/DevtxOps.ts (declaration merging): the ops are typed over DevtxCtx, so this file does
+ * not import them and the two modules form no import cycle.
+ */
+// biome-ignore lint/suspicious/noEmptyInterface: filled by declaration merging in devtx/DevtxOps.ts
+export interface DevtxCtxOps {}
 
 /** A loaded devtx program as the driver runs it (hooks return nothing, as fentry programs). */
 export type DevtxProgramFn = (ctx: DevtxCtx) => void

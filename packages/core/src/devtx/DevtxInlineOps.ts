@@ -23,7 +23,7 @@
  * An op the driver implements but does not describe stays a call to its function; a description
  * of an op the driver does not implement is ignored (the kfunc stays the -EOPNOTSUPP default).
  */
-import type { InlineContextPath, InlineDescriptorLocator, InlineOpDescription } from "../placement/InlineMetadataOps.js"
+import type { InlineContextPath, InlineDescriptorLocator, InlineOpDescription } from "../metadata/InlineMetadataOps.js"
 
 export type DevtxInlineOperand = { readonly arg: number } | { readonly constant: number } | { readonly context: InlineContextPath }
 

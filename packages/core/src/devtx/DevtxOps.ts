@@ -20,6 +20,11 @@ export interface DevtxOps<Ctx extends DevtxCtx = DevtxCtx> {
   readonly xmoRequestLaunchTime?: (ctx: Ctx, hi: number, lo: number) => number
 }
 
+// DevtxCtx.ops (devtx/DevtxContext.ts) carries the device's DevtxOps; its type is given here.
+declare module "./DevtxContext.js" {
+  interface DevtxCtxOps extends DevtxOps {}
+}
+
 export type DevtxGetterName = "requestTxTimestamp" | "txTimestamp" | "requestL4Checksum" | "requestLaunchTime"
 
 export interface DevtxKfuncRow {

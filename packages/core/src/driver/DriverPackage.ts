@@ -1,5 +1,5 @@
 /**
- * What a driver package provides (DESIGN.md "A driver package"): plain data + functions,
+ * What a driver package provides (docs/driver-contract.md): plain data + functions,
  * exported as one `driver` value, and an Effect layer providing it as the NicDriver service.
  * The compiler checks a new NIC package against this type.
  *
@@ -8,7 +8,7 @@
  * already-decoded configuration and cannot fail on it (validation belongs to the schema).
  */
 import { Context, Data, Effect, Schema, SchemaIssue } from "effect"
-import type { RxSemantics } from "../conformance/RxSemantics.js"
+import type { RxSemantics } from "./RxSemantics.js"
 import type { DriverBtf } from "./DriverBtf.js"
 import type { NetDevice } from "./NetDevice.js"
 

@@ -18,7 +18,6 @@
 import { Errno } from "../kernel/Errno.js"
 import { ETH_HLEN } from "../kernel/EthProto.js"
 import { XDP_FRAME_SIZE, XDP_META_MAX } from "../kernel/XdpGeometry.js"
-import type { XdpMetadataOps } from "../metadata/XdpMetadataOps.js"
 import type { FrameArea } from "./FrameArea.js"
 
 /**
@@ -28,8 +27,17 @@ import type { FrameArea } from "./FrameArea.js"
 export interface XdpRxqInfo {
   readonly ifindex: number
   readonly queueIndex: number
-  readonly dev?: { readonly xdpMetadataOps: XdpMetadataOps }
+  readonly dev?: XdpRxqDevice
 }
+
+/**
+ * The device behind an RX queue as the generic kfunc binding reads it (netdev->xdp_metadata_ops).
+ * Declared empty here and given its `xdpMetadataOps` member by metadata/XdpMetadataOps.ts
+ * (declaration merging): the ops are typed over XdpBuff, and memory/ sits below metadata/ in
+ * core's layers (docs/architecture.md), so this file does not import them.
+ */
+// biome-ignore lint/suspicious/noEmptyInterface: filled by declaration merging in metadata/XdpMetadataOps.ts
+export interface XdpRxqDevice {}
 
 const EMPTY_VIEW = new DataView(new ArrayBuffer(0))
 

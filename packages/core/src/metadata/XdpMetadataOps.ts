@@ -24,3 +24,10 @@ export interface XdpMetadataOps<Ctx extends XdpBuff = XdpBuff> {
 }
 
 export type XdpMetadataOpMember = keyof XdpMetadataOps
+
+// XdpRxqInfo.dev (memory/XdpBuff.ts) holds the device's ops table; its type is given here.
+declare module "../memory/XdpBuff.js" {
+  interface XdpRxqDevice {
+    readonly xdpMetadataOps: XdpMetadataOps
+  }
+}

@@ -2,8 +2,8 @@
  * Where metadata lives after the driver (issue 8): the xdp_rx_meta area with the store kfuncs,
  * Toke's registry, traits, a TLV area, the data_meta struct xdp_meta, the headroom plan that
  * lets them coexist, the skb built from a redirected frame, a veth-like second device, a
- * placement-aware cpumap run — and the inline description drivers publish for the inlined
- * kfunc binding mode.
+ * placement-aware cpumap run. (The inline description drivers publish for the inlined kfunc
+ * binding mode is metadata/InlineMetadataOps.ts.)
  */
 export * from "./datapath/XdpRxMeta.js"
 export * from "./datapath/DataMetaXdpMeta.js"
@@ -17,4 +17,3 @@ export * from "./MetaRegistry.js"
 export * from "./HeadroomLayout.js"
 export * from "./VethLikeDevice.js"
 export * from "./CpuMapPlacedRun.js"
-export * from "./InlineMetadataOps.js"

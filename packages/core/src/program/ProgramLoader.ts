@@ -20,7 +20,7 @@ import { Data, Effect } from "effect"
 import type { AttachedXdpProgram, NetDevice } from "../driver/NetDevice.js"
 import { Errno } from "../kernel/Errno.js"
 import { METADATA_KFUNC_TABLE, metadataKfuncByName, metadataKfuncDefault } from "../metadata/MetadataTable.js"
-import { SimulatedTaiClock, type TaiClock } from "./TaiClock.js"
+import { SimulatedTaiClock, type TaiClock } from "../clock/TaiClock.js"
 import type { ProgramEnv, RxKfuncs, XdpProgramSpec } from "./XdpProgramSpec.js"
 
 /** BPF_F_XDP_DEV_BOUND_ONLY, include/uapi/linux/bpf.h */

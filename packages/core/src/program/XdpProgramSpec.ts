@@ -8,7 +8,7 @@
 import type { XdpProgramFn } from "../hook/XdpHook.js"
 import type { XdpBuff } from "../memory/XdpBuff.js"
 import type { MetadataGetterName } from "../metadata/MetadataTable.js"
-import type { TaiClock } from "./TaiClock.js"
+import type { TaiClock } from "../clock/TaiClock.js"
 import type { RxChecksumOut, RxHashOut, RxTimestampOut, RxVlanTagOut } from "../metadata/RxMetadataOut.js"
 
 /** The RX metadata kfuncs a program receives, each already bound. */

@@ -8,12 +8,12 @@
  */
 import { Effect } from "effect"
 import type { DevtxPoint, DevtxProgramFn } from "../devtx/DevtxContext.js"
-import type { LoadedDevtxProgram } from "../devtx/DevtxLoader.js"
+import type { LoadedDevtxProgram } from "../program/DevtxLoader.js"
 import type { DriverBtf } from "../driver/DriverBtf.js"
 import type { NetDevice } from "../driver/NetDevice.js"
 import type { XdpProgramFn } from "../hook/XdpHook.js"
 import type { LoadedXdpProgram } from "../program/ProgramLoader.js"
-import { SimulatedTaiClock, type TaiClock } from "../program/TaiClock.js"
+import { SimulatedTaiClock, type TaiClock } from "../clock/TaiClock.js"
 import type { RawStructDecl } from "./RawDecl.js"
 import { type RawFieldTable, type RawLoadError, relocateRawProgram } from "./RawLoader.js"
 

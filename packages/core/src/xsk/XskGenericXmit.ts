@@ -13,16 +13,23 @@
  * Multi-buffer (XDP_PKT_CONTD) packets are not modelled in copy mode: -EOPNOTSUPP, typed at the
  * host, descriptor left in place.
  */
-import type { NetDevice } from "../driver/NetDevice.js"
 import { Errno } from "../kernel/Errno.js"
 import { RxTimestampOut } from "../metadata/RxMetadataOut.js"
 import { csumFinishMangled, csumPartial } from "../net/InternetChecksum.js"
-import type { TaiClock } from "../program/TaiClock.js"
+import type { TaiClock } from "../clock/TaiClock.js"
 import { addrRingCancel, addrRingReserve, addrRingSubmit } from "../ring/AddrRing.js"
 import { NetdevTx, TxSkb } from "./TxSubmission.js"
 import { XDP_DESC_SIZE, XdpDescOff, XdpDescOption } from "./XdpDesc.js"
 import { type XskSocket, xskValidateDesc } from "./XskSocket.js"
 import { XdpTxmdFlags, XskTxMetadataOff, xskBuffValidTxMetadata } from "./XskTxMetadata.js"
+
+/**
+ * What copy mode needs of the device: its ndo_start_xmit (NetDevice.xmitSkb, driver/NetDevice.ts,
+ * which sits above AF_XDP in core's layers — docs/architecture.md).
+ */
+export interface XskXmitDevice {
+  xmitSkb(queue: number, skb: TxSkb): number
+}
 
 /** Per-socket copy-mode state: the completion addresses (tx_timestamp pointers) of in-flight skbs, in order. */
 export class XskCopyState {
@@ -37,7 +44,7 @@ export class XskCopyState {
 }
 
 /** Send up to `budget` descriptors; returns how many were handed to the driver, or -errno. */
-export const xskGenericXmit = (st: XskCopyState, dev: NetDevice, budget: number): number => {
+export const xskGenericXmit = (st: XskCopyState, dev: XskXmitDevice, budget: number): number => {
   const s = st.socket
   const r = s.tx
   const u = s.umem

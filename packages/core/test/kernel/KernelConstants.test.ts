@@ -16,7 +16,7 @@ import {
 import { describe, expect, it } from "vitest"
 import { hasKernelBtf, kernelEnum } from "../support/KernelBtfDump.js"
 
-// reference/kernel-apis.md §1.4 (BTF 6.18), restated
+// enum xdp_rss_hash_type, include/net/xdp.h (as the 6.18 kernel BTF has it), restated
 const referenceRssTypes: Record<string, number> = {
   XDP_RSS_L3_IPV4: 1,
   XDP_RSS_L3_IPV6: 2,

@@ -35,7 +35,7 @@ import {
 } from "@devtx/kfuncs"
 import { Effect, Exit } from "effect"
 import { describe, expect, it } from "vitest"
-import { simInlineOps } from "../../../drivers-sim/src/datapath/SimInlineOps.js"
+import { simInlineOps } from "@devtx/drivers-sim"
 
 const corpus = builtinCorpus()
 

@@ -27,7 +27,7 @@ import { createSimDevice, driver, type SimConfig } from "@devtx/drivers-sim"
 import { BindingNotBuiltError, devtxInlineOpSource, InlineDescriptionError, type KfuncBindingMode, KfuncBindingModes, loadBoundDevtx } from "@devtx/kfuncs"
 import { Effect } from "effect"
 import { describe, expect, it } from "vitest"
-import { simDevtxInlineOps } from "../../../drivers-sim/src/datapath/SimDevtxInlineOps.js"
+import { simDevtxInlineOps } from "@devtx/drivers-sim"
 import { corpus } from "./BindingProbe.js"
 
 const dev = (o: Partial<SimConfig> = {}): NetDevice =>

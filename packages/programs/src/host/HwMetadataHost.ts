@@ -30,7 +30,8 @@ import { rawHwMetadataFor, RawStyleUnavailableError } from "../raw/RawPrograms.j
 
 /**
  * CLOCK_TAI at start: the drivers' default PHC epoch (1_700_000_000_000_000_000 ns) plus 37 s,
- * the offset an unsynchronised PHC shows against TAI (reference/kernel-apis.md §5.3, igc).
+ * the ~37 s TAI-vs-UTC offset an unsynchronised PHC shows (reported with xdp_hw_metadata on igc,
+ * xdp-project areas/hints/xdp_hints_kfuncs02_driver_igc.org).
  * 1_700_000_037_000_000_000 = 395812102 * 2^32 + 3548983808.
  */
 const TAI_START_HI = 395812102

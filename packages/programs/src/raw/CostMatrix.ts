@@ -1,6 +1,7 @@
 /**
- * The "HW x queue format x BPF authors" matrix in numbers (Jakub's objection to the raw design,
- * reference/kernel-apis.md §3.3): per program and style, how much program source a set of NICs
+ * The "HW x queue format x BPF authors" matrix in numbers (Jakub Kicinski's NACK of the raw
+ * descriptor design, thread "Re: [RFC bpf-next v2 11/11] net/mlx5e: Support TX timestamp
+ * metadata", June 2023): per program and style, how much program source a set of NICs
  * costs. Measured, not declared: the function reads the programs' TypeScript sources with node:fs
  * (the src/ tree next to this module, also when running from dist/) and counts
  *

@@ -15,7 +15,7 @@
  *     off+4 .. off+7   bits 63:32 (hi half)         off+4 .. off+7   bits 31:0  (lo half)
  *
  * Bit numbers count from 0 at the least significant bit of the container in host order (for a
- * big-endian container: after be64_to_cpu), the convention of reference/descriptors.md §0.
+ * big-endian container: after be64_to_cpu), as the kernel's field definitions number them.
  * Bitfields use libbpf's u64 shifts (FIELD_LSHIFT_U64 / FIELD_RSHIFT_U64, src/relo_core.c
  * bpf_core_calc_field_relo, little-endian host): value = (container << lshift) >> rshift as a
  * u64, so the field starts at bit 64 - lshift - width of the container and is 64 - rshift bits

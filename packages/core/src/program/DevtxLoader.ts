@@ -12,9 +12,9 @@ import { Effect } from "effect"
 import type { NetDevice } from "../driver/NetDevice.js"
 import { Errno } from "../kernel/Errno.js"
 import type { RxTimestampOut } from "../metadata/RxMetadataOut.js"
-import { BPF_F_XDP_DEV_BOUND_ONLY, ProgramAttachError, ProgramLoadError } from "../program/ProgramLoader.js"
-import { type DevtxCtx, DevtxPoint, type DevtxProgramFn, isSubmitPoint } from "./DevtxContext.js"
-import { devtxKfuncByName } from "./DevtxOps.js"
+import { BPF_F_XDP_DEV_BOUND_ONLY, ProgramAttachError, ProgramLoadError } from "./ProgramLoader.js"
+import { type DevtxCtx, DevtxPoint, type DevtxProgramFn, isSubmitPoint } from "../devtx/DevtxContext.js"
+import { devtxKfuncByName } from "../devtx/DevtxOps.js"
 
 export interface DevtxKfuncs {
   readonly requestTxTimestamp: (ctx: DevtxCtx) => number

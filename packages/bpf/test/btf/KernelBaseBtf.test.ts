@@ -21,7 +21,7 @@ import {
   type TypeId,
   typeName
 } from "@devtx/bpf"
-import { kernelBaseBtf } from "../../src/kernel/KernelBaseBtf.js"
+import { kernelBaseBtf } from "@devtx/core"
 import { Result } from "effect"
 import {
   VMLINUX,
@@ -34,7 +34,7 @@ import {
   run,
   tempDir,
   writeTemp
-} from "../../../bpf/test/btf/btfTestTools.js"
+} from "./btfTestTools.js"
 
 /** A canonical description of a type; named struct/union/enum/fwd are referenced by name only below the top. */
 const shape = (btf: Btf, id: TypeId, top: boolean, depth = 0): string => {
