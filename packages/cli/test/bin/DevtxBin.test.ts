@@ -302,6 +302,15 @@ describe("devtx run", () => {
       expect(l).toMatch(/\.9091 > .*: UDP/)
     })
     expect(devtx(["run", "--driver", "sim", "--program", "ping-pong", "--binding", "generic"]).err).toMatch(/ProgramOptionError/)
+    // every NIC's TX completion stamp is the time the frame left (ice: through the devtx kfuncs,
+    // not a read of the request's own csum_start/csum_offset bytes as before: "393250")
+    for (const d of ["mlx5", "ice"]) {
+      const o = devtx(["run", "--driver", d, "--program", "ping-pong", "--json"]).out.trim().split("\n")
+      const ps = o.slice(0, -1).map((l) => Schema.decodeUnknownSync(PingJson)(JSON.parse(l)))
+      expect(ps.length, d).toBe(8)
+      for (const p of ps) expect(p.tx_timestamp, d).toBe(p.tx_wire_time)
+    }
+    expect(devtx(["run", "--driver", "ice", "--program", "ping-pong"]).out).not.toMatch(/sec:-/)
   })
 })
 
