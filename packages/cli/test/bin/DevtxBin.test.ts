@@ -271,7 +271,7 @@ describe("devtx run", () => {
     expect(pad.mtu).toBe(1500)
     const text = devtx(["run", "--driver", "sim", "--pcap", file])
     expect(text.code).toBe(0)
-    expect(text.out).toContain('packet 2: len=9000 dropped by the MAC: longer than MTU 1500 admits (raise the driver\'s mtu with --config FILE, e.g. {"mtu": 9000})\n')
+    expect(text.out).toContain('packet 2: len=9000 dropped by the MAC: longer than MTU 1500 admits (raise the driver\'s mtu with --config FILE; {"mtu": 9000} admits it)\n')
     expect(text.out).toMatch(/^ {2}padded: 2 /m)
     const noPad = devtx(["run", "--driver", "sim", "--pcap", file, "--no-pad"])
     expect(noPad.out).toContain("packet 0: len=59 dropped by the MAC: a runt (shorter than ETH_ZLEN 60)\n")
