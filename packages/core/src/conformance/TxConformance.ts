@@ -12,7 +12,9 @@
  *                  bpf_devtx_request_tx_timestamp and a COMPLETE_XDP program reading
  *                  bpf_devtx_tx_timestamp; the stamp must be 0 (rc) and equal the PHC time the
  *                  hardware model put that frame on the wire (ice: its 40-bit PHY stamp extended
- *                  with the cached PHC). A driver without those ops is not checked here.
+ *                  with the cached PHC). 96 frames, more than ice's 64 PHY timestamp indexes, so
+ *                  an index not given back at completion shows. A driver without those ops is
+ *                  not checked here.
  * Checks use independent arithmetic (a plain one's-complement loop), not the drivers' code. A
  * driver's deviations (mlx5: no launch time; ice: no AF_XDP TX metadata at all) go in a checked-in
  * list of KnownGap-like entries, judged by checkTxConformance exactly like the RX suite's.
@@ -202,7 +204,7 @@ export const runTxConformance = <C>(
         )
         yield* attachDevtx(dev, submit)
         yield* attachDevtx(dev, complete)
-        for (let i = 0; i < Math.min(frames.length, 64); i++) {
+        for (let i = 0; i < Math.min(frames.length, 96); i++) {
           const f = frames[i]!
           const addr = (i % 16) * CHUNK + 256
           mem.set(f.bytes, addr)
