@@ -138,6 +138,13 @@ describe("devtx run", () => {
     const d = devtx(["run", "--driver", "mlx5", "--binding", "dev-bound", "--json"])
     expect(packets(i.out)).toEqual(packets(d.out))
     expect(packets(i.out).length).toBeGreaterThan(300)
+    // sim descriptor layout v2 through a config file: inlined reads the v2 offsets too
+    const v2 = path.join(tmp, "v2.json")
+    fs.writeFileSync(v2, JSON.stringify({ layoutVersion: 2 }))
+    const i2 = devtx(["run", "--driver", "sim", "--config", v2, "--binding", "inlined", "--json"])
+    expect(i2.code, i2.err).toBe(0)
+    expect(packets(i2.out)).toEqual(packets(dev.out))
+    expect(devtx(["run", "--driver", "sim", "--config", v2, "--binding", "inlined", "--count", "1"]).out).toContain("rx_hash: 0x5B670812 with RSS type:0x1\n")
   })
 
   it("--style raw: the CO-RE program on sim prints the same metadata as the kfunc one; every NIC has one; raw ping-pong runs", () => {
