@@ -6,7 +6,7 @@
  */
 import { builtinCorpus, DMA_REGIONS_U16 } from "@devtx/core"
 import { describe, expect, it } from "vitest"
-import { fullTable, manySocketsManyUmems } from "../../core/test/support/DmaRegionScenario.js"
+import { fullTable, manySocketsManyUmems, socketsOnEveryQueue } from "../../core/test/support/DmaRegionScenario.js"
 import { iceDevice } from "./IceTxSupport.js"
 
 const frame = builtinCorpus().find((f) => f.truth.l4 === "udp" && !f.truth.isRunt && f.truth.vlans.length === 0 && f.bytes.length <= 1514)!.bytes
@@ -26,5 +26,7 @@ describe("ice DMA regions", () => {
     // RX memory, the XDP rings' bounce frames, the socket of the moment and the ones the clock has not reached yet
     expect(most).toBeLessThan(16)
   })
+  it("sockets on all 4 queues at once, each on its own UMEM, interleaved: every frame carries its own UMEM's marker", () =>
+    socketsOnEveryQueue(iceDevice({ rxQueues: 4 }), frame, 20))
   it("a full table: -ENOMEM at bind, NETDEV_TX_BUSY at xmit, nothing lost once slots free up", () => fullTable(rig(), frame))
 })

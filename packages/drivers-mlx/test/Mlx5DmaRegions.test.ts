@@ -9,13 +9,18 @@ import { builtinCorpus, decodeDriverConfig, DMA_REGIONS_U16 } from "@devtx/core"
 import { driver, type Mlx5NetDevice } from "@devtx/drivers-mlx"
 import { Effect } from "effect"
 import { describe, expect, it } from "vitest"
-import { fullTable, manySocketsManyUmems } from "../../core/test/support/DmaRegionScenario.js"
+import { fullTable, manySocketsManyUmems, socketsOnEveryQueue } from "../../core/test/support/DmaRegionScenario.js"
 
 const frame = builtinCorpus().find((f) => f.truth.l4 === "udp" && !f.truth.isRunt && f.truth.vlans.length === 0 && f.bytes.length <= 1514)!.bytes
 
+const mlx5 = (rxQueues = 1): Mlx5NetDevice =>
+  driver.createDevice(Effect.runSync(decodeDriverConfig(driver, { ...driver.defaultConfig, ringSize: 64, txRingSize: 64, rxQueues })), {
+    ifname: "mlx0",
+    ifindex: 3
+  }) as Mlx5NetDevice
+
 const rig = () => {
-  const cfg = Effect.runSync(decodeDriverConfig(driver, { ...driver.defaultConfig, ringSize: 64, txRingSize: 64 }))
-  const dev = driver.createDevice(cfg, { ifname: "mlx0", ifindex: 3 }) as Mlx5NetDevice
+  const dev = mlx5()
   const unbind = () => {
     dev.channels[0]!.xsksq.socket = undefined
   }
@@ -28,5 +33,7 @@ describe("mlx5 DMA regions", () => {
     const most = manySocketsManyUmems(rig(), frame, 300)
     expect(most).toBeLessThan(16)
   })
+  it("sockets on all 4 queues at once, each on its own UMEM, interleaved: every frame carries its own UMEM's marker", () =>
+    socketsOnEveryQueue(mlx5(4), frame, 20))
   it("a full table: -ENOMEM at bind, NETDEV_TX_BUSY at xmit, nothing lost once slots free up", () => fullTable(rig(), frame))
 })

@@ -29,7 +29,7 @@ import { createSimDevice, driver, type SimConfig, type SimNetDevice } from "@dev
 import { Effect } from "effect"
 import fc from "fast-check"
 import { describe, expect, it } from "vitest"
-import { fullTable, manySocketsManyUmems } from "../../core/test/support/DmaRegionScenario.js"
+import { fullTable, manySocketsManyUmems, socketsOnEveryQueue } from "../../core/test/support/DmaRegionScenario.js"
 
 const CHUNK = 4096
 const META = 24
@@ -442,5 +442,7 @@ describe("DMA regions: the shared scenario (core/test/support/DmaRegionScenario.
     expect(r.dma.capacity).toBe(DMA_REGIONS_U8)
     expect(manySocketsManyUmems(r, frame, 300)).toBeLessThan(16)
   })
+  it("sockets on all 4 queues at once, each on its own UMEM, interleaved: every frame carries its own UMEM's marker", () =>
+    socketsOnEveryQueue(simDevice({ rxQueues: 4 }), frame, 20))
   it("a full table: -ENOMEM at bind, NETDEV_TX_BUSY at xmit, nothing lost once slots free up", () => fullTable(rig(), frame))
 })

@@ -3,6 +3,8 @@
  *  1. many AF_XDP sockets on many UMEMs, one after another on queue 0: every frame leaves with its
  *     own UMEM's marker bytes, completes at its address, and the table stays small (slots are
  *     reused once nothing names them, not kept forever);
+ *  1b. sockets on every queue at once, each on its own UMEM, transmitting interleaved: each frame
+ *     carries its own UMEM's marker;
  *  2. a full table (every slot held by a memory some other user still needs): a new bind is
  *     -ENOMEM and an skb from a new memory is NETDEV_TX_BUSY with nothing posted; once slots are
  *     free again the same bind and the same skb go through and nothing is lost.
@@ -27,8 +29,8 @@ const umemOf = (): XskUmem => {
   if (!("area" in u)) throw new Error(u.message)
   return u
 }
-const socketOf = (u: XskUmem, ifindex: number): XskSocket => {
-  const s = makeXskSocket(u, "zerocopy", ifindex, 0, { fill: 4, comp: 4, rx: 4, tx: 4 })
+const socketOf = (u: XskUmem, ifindex: number, queue = 0): XskSocket => {
+  const s = makeXskSocket(u, "zerocopy", ifindex, queue, { fill: 4, comp: 4, rx: 4, tx: 4 })
   if (s instanceof RangeError) throw s
   return s
 }
@@ -75,6 +77,42 @@ export const manySocketsManyUmems = (d: DmaRegionDevice, frame: Uint8Array, n: n
     most = Math.max(most, d.dma.mapped)
   }
   return most
+}
+
+/** Scenario 1b over every TX queue of `dev` (nothing bound yet), `rounds` frames per socket. */
+export const socketsOnEveryQueue = (dev: NetDevice, frame: Uint8Array, rounds: number): void => {
+  const queues = dev.numTxQueues
+  expect(queues).toBeGreaterThan(1)
+  const sockets: XskSocket[] = []
+  for (let q = 0; q < queues; q++) {
+    const u = umemOf()
+    const s = socketOf(u, dev.ifindex, q)
+    expect(dev.xskBindZeroCopy(s), `bind queue ${q}`).toBe(0)
+    sockets.push(s)
+  }
+  const sent: number[][] = []
+  dev.wire = (mem, off, len) => sent.push([mem[off + len - 3]!, mem[off + len - 2]!, mem[off + len - 1]!])
+  const want: number[][] = []
+  for (let r = 0; r < rounds; r++)
+    for (let q = 0; q < queues; q++) {
+      const s = sockets[q]!
+      const addr = 256 + (r % 2) * CHUNK
+      const b = s.umem.area.bytes
+      b.set(frame, addr)
+      // marker: queue, round
+      b[addr + frame.length - 3] = q
+      b[addr + frame.length - 2] = r >>> 8
+      b[addr + frame.length - 1] = r & 0xff
+      want.push([q, r >>> 8, r & 0xff])
+      expect(xskTxProduce(s, addr, frame.length, 0)).toBe(true)
+      for (let i = 0; i < 8 && s.tx.consumer !== s.tx.producer; i++) dev.xskWakeupTx(q, 16)
+      for (let i = 0; i < 8 && dev.txInFlight(q) > 0; i++) {
+        dev.hwTransmit(q, 16)
+        dev.napiPollTx(q, 16)
+      }
+      expect(addrRingPop(s.comp), `queue ${q} round ${r}`).toBe(addr)
+    }
+  expect(sent).toEqual(want)
 }
 
 /** Scenario 2: fill the table with memories held elsewhere, check the refusals, free them, check nothing was lost. */
