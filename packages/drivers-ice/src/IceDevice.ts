@@ -21,10 +21,14 @@
  * AF_XDP zero-copy binding works (ice_xsk_pool_setup) and transmits the frames; any
  * xsk_tx_metadata in front of them is not looked at (no timestamp is written back, no checksum
  * is offloaded). The devtx kfuncs (DEVTX-ONLY, IceDevtxOps) are published per config.devtxOps.
- * DMA addresses: buf_addr's high 32 bits name a region of `regions` (0 = the RX frame memory,
- * then the XDP rings' bounce memory, bound UMEMs and skb memories as they appear).
+ * DMA addresses: buf_addr's high 32 bits name a slot of the device's DmaRegionTable (core
+ * driverlib/, 65536 slots: the rings keep a u16 region per slot; 0 = the RX frame memory, then the
+ * XDP rings' bounce memory, bound UMEMs and skb memories as they appear; a slot nothing needs any
+ * more is reused). A full table: -ENOMEM at bind, NETDEV_TX_BUSY at xmit.
  */
 import {
+  DMA_REGIONS_U16,
+  DmaRegionTable,
   type DeviceOptions,
   DevtxHooks,
   type DevtxOps,
@@ -72,6 +76,8 @@ export interface IceNetDevice extends NetDevice {
   /** per queue: the LAN ring (skb path) and the XDP ring (XDP_TX, ndo_xdp_xmit, AF_XDP zero-copy) */
   readonly txRings: ReadonlyArray<IceTxRing>
   readonly xdpRings: ReadonlyArray<IceTxRing>
+  /** buf_addr's high half names a slot of this table (65536 slots: u16 per ring slot) */
+  readonly dma: DmaRegionTable
   readonly txHardware: IceTxHardware
   /** the port's PHY timestamp memory and the driver's tracker of it */
   readonly phyTs: IcePhyTsMemory
@@ -166,7 +172,9 @@ export const createIceDevice = (config: IceConfig, options: DeviceOptions): IceN
   const intervalNs = Number(config.phcCacheIntervalNs)
   const ptpState = new IcePfPtp()
   // ---- TX ----
-  const regions: Uint8Array[] = [area.bytes]
+  // DMA region 0 is the RX frame memory (pinned); the XDP rings map their bounce frames
+  const dma = new DmaRegionTable(DMA_REGIONS_U16)
+  dma.map(area.bytes)
   const phyTs = new IcePhyTsMemory(ICE_INDEX_PER_PORT)
   // ice_ptp_init_tx: E810 has no timestamp ready bitmap (verifies against cached values)
   const ptpTx = new IcePtpTx(config.ptp, config.mac !== "e810", ICE_INDEX_PER_PORT, ptpState, phyTs)
@@ -181,10 +189,11 @@ export const createIceDevice = (config: IceConfig, options: DeviceOptions): IceN
     if (xdp instanceof RangeError) throw xdp
     // ASSUMPTION: in DVM the PF's rings carry ICE_TX_FLAGS_RING_VLAN_L2TAG2 (VLAN in the context descriptor)
     const l2tag2 = config.vlanMode === "double"
-    txRings.push(new IceTxRing(q, 2 * q, false, lan, regions, ptpTx, phc, devtx, devtxOps as DevtxOps | undefined, options.ifindex, l2tag2))
-    xdpRings.push(new IceTxRing(q, 2 * q + 1, true, xdp, regions, ptpTx, phc, devtx, devtxOps as DevtxOps | undefined, options.ifindex, l2tag2))
+    txRings.push(new IceTxRing(q, 2 * q, false, lan, dma, ptpTx, phc, devtx, devtxOps as DevtxOps | undefined, options.ifindex, l2tag2))
+    xdpRings.push(new IceTxRing(q, 2 * q + 1, true, xdp, dma, ptpTx, phc, devtx, devtxOps as DevtxOps | undefined, options.ifindex, l2tag2))
   }
-  const txHardware = new IceTxHardware(regions, phc, phyTs, config.txWireNs, config.vlanStrip === "stag" ? ETH_P_8021AD : ETH_P_8021Q, ICE_TX_MAX_FRAME, () => {})
+  dma.inUse = (s) => s === 0 || txRings.some((r) => r.usesRegion(s)) || xdpRings.some((r) => r.usesRegion(s))
+  const txHardware = new IceTxHardware(dma.mem, phc, phyTs, config.txWireNs, config.vlanStrip === "stag" ? ETH_P_8021AD : ETH_P_8021Q, ICE_TX_MAX_FRAME, () => {})
   const ptpDue = (): void => {
     if (intervalNs > 0 && u64DiffNs(phc.hi, phc.lo, ptpState.lastHi, ptpState.lastLo) >= intervalNs) ptpWork()
   }
@@ -240,6 +249,7 @@ export const createIceDevice = (config: IceConfig, options: DeviceOptions): IceN
     // ---- TX ----
     txRings,
     xdpRings,
+    dma,
     txHardware,
     phyTs,
     ptpTx,
@@ -257,9 +267,10 @@ export const createIceDevice = (config: IceConfig, options: DeviceOptions): IceN
       if (r === undefined || socket.ifindex !== options.ifindex) return -Errno.EINVAL
       if (r.socket !== undefined) return -Errno.EBUSY
       if (socket.umem.area.frameSize !== socket.umem.chunkSize) return -Errno.EINVAL
+      const region = dma.map(socket.umem.area.bytes)
+      if (region < 0) return -Errno.ENOMEM
       r.socket = socket
-      const known = regions.indexOf(socket.umem.area.bytes)
-      r.socketRegion = known >= 0 ? known : regions.push(socket.umem.area.bytes) - 1
+      r.socketRegion = region
       return 0
     },
     xskWakeupTx(queue, budget) {

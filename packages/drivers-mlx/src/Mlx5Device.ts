@@ -14,6 +14,9 @@
  * channel of the CPU) and flushes per call (XDP_XMIT_FLUSH).
  */
 import {
+  DMA_REGIONS_U16,
+  DmaRegionTable,
+  NetdevTx,
   compileRssHashFields,
   type DeviceOptions,
   DevtxHooks,
@@ -80,8 +83,12 @@ export interface Mlx5NetDevice extends NetDevice {
   readonly cqeCompression: boolean
   readonly txHardware: Mlx5TxHardware
   readonly channels: ReadonlyArray<Mlx5eChannelTx>
-  /** DMA regions by IOVA high word (0 = the RX frame memory) */
-  readonly dmaRegions: Uint8Array[]
+  /**
+   * DMA regions by IOVA high word (0 = the RX frame memory): a DmaRegionTable (core driverlib/)
+   * of 65536 slots (the SQ FIFOs keep a u16 region per packet); a slot nothing needs is reused,
+   * a full table is -ENOMEM at bind and NETDEV_TX_BUSY at xmit
+   */
+  readonly dma: DmaRegionTable
 }
 
 /** mlx5e_xsk_tx_metadata_ops (en/xdp.c): no request_timestamp, no launch time. */
@@ -176,10 +183,11 @@ export const createMlx5Device = (config: Mlx5Config, options: DeviceOptions): Ml
   const phcScratch = new U64()
 
   // ---- TX ----
-  const regions: Uint8Array[] = [area.bytes]
+  const dma = new DmaRegionTable(DMA_REGIONS_U16)
+  dma.map(area.bytes)
   const txHardware = new Mlx5TxHardware(
     { tsFormat, tickNs: config.tickNs, tickCycles: config.tickCycles, maxFrame: 65536 },
-    regions,
+    dma.mem,
     hwClock,
     tc,
     () => {}
@@ -205,7 +213,7 @@ export const createMlx5Device = (config: Mlx5Config, options: DeviceOptions): Ml
           queue: q
         },
         new Mlx5TxQueueMemory(logTx, sqnOf(q, kind)),
-        regions,
+        dma,
         mlx5XskTxMetadataOps,
         new Mlx5TmoPriv(tsFormat, tc),
         devtx,
@@ -223,6 +231,7 @@ export const createMlx5Device = (config: Mlx5Config, options: DeviceOptions): Ml
     channels.push({ txqsq, xdpsq, redirectSq, xsksq, all, hw: all.map((s) => new Mlx5HwSq(s.mem)) })
     rqs[q]!.xdpsq = xdpsq
   }
+  dma.inUse = (s) => s === 0 || channels.some((ch) => ch.all.some((sq) => sq.usesRegion(s)))
   const tmoOps = mlx5XskTxMetadataOps as XskTxMetadataOps<never>
   const dev: Mlx5NetDevice = {
     driver: "mlx5",
@@ -245,7 +254,7 @@ export const createMlx5Device = (config: Mlx5Config, options: DeviceOptions): Ml
     cqeCompression: compression,
     txHardware,
     channels,
-    dmaRegions: regions,
+    dma,
     numTxQueues: config.rxQueues,
     xskTxMetadataOps: tmoOps,
     get wire() {
@@ -263,9 +272,10 @@ export const createMlx5Device = (config: Mlx5Config, options: DeviceOptions): Ml
       const sq = ch.xsksq
       if (sq.socket !== undefined) return -Errno.EBUSY
       if (socket.umem.area.frameSize !== socket.umem.chunkSize) return -Errno.EINVAL
+      const region = dma.map(socket.umem.area.bytes)
+      if (region < 0) return -Errno.ENOMEM
       sq.socket = socket
-      sq.socketRegion = regions.indexOf(socket.umem.area.bytes)
-      if (sq.socketRegion < 0) sq.socketRegion = regions.push(socket.umem.area.bytes) - 1
+      sq.socketRegion = region
       return 0
     },
     xskWakeupTx(queue, budget) {
@@ -276,8 +286,12 @@ export const createMlx5Device = (config: Mlx5Config, options: DeviceOptions): Ml
     xmitSkb(queue, skb) {
       const ch = channels[queue]
       if (ch === undefined) return -Errno.EINVAL
-      let region = regions.indexOf(skb.mem)
-      if (region < 0) region = regions.push(skb.mem) - 1
+      // dma_map before the SQ takes anything: a full region table is backpressure, not a drop
+      const region = dma.map(skb.mem)
+      if (region < 0) {
+        ch.txqsq.stats.full++
+        return NetdevTx.BUSY
+      }
       return ch.txqsq.xmitSkb(skb, region)
     },
     hwTransmit(queue, budget) {

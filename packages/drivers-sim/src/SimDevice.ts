@@ -4,6 +4,8 @@
  * configuration asks for, and returns the NetDevice.
  */
 import {
+  DMA_REGIONS_U8,
+  DmaRegionTable,
   type DeviceOptions,
   DevtxHooks,
   type DevtxOps,
@@ -35,7 +37,6 @@ import { simRxChecksum, simRxHash, simRxTimestamp, simRxVlanTag, type SimXdpBuff
 import { SimPhc } from "./datapath/SimPhc.js"
 import { SIM_RX_DESC_SIZE, simRxLayout } from "./datapath/SimRxDescriptor.js"
 import { SimRxQueue } from "./datapath/SimRxQueue.js"
-import { SimDmaRegions } from "./datapath/SimDmaRegions.js"
 import { SimTxHardware } from "./datapath/SimTxHardware.js"
 import { SIM_TX_COMPL_SIZE, SIM_TX_DESC_SIZE } from "./datapath/SimTxDescriptor.js"
 import {
@@ -49,6 +50,8 @@ import {
 
 export interface SimNetDevice extends NetDevice {
   readonly config: SimConfig
+  /** the TX descriptor's u8 region field names a slot of this table (256 slots) */
+  readonly dma: DmaRegionTable
   readonly phc: SimPhc
   readonly hardware: SimHardwareModel
   readonly queues: ReadonlyArray<SimRxQueue>
@@ -134,7 +137,7 @@ export const createSimDevice = (config: SimConfig, options: DeviceOptions): SimN
   )
   const rxStats = new RxStats()
   // DMA region 0 is the device's own frame memory (pinned); the queues pin their bounce frames
-  const dma = new SimDmaRegions()
+  const dma = new DmaRegionTable(DMA_REGIONS_U8)
   dma.map(area.bytes)
   const tmoOps = simXskTxMetadataOps(config)
   const txHardware = new SimTxHardware(dma.mem, phc, config.txWireNs, 65536, () => {})
@@ -166,6 +169,7 @@ export const createSimDevice = (config: SimConfig, options: DeviceOptions): SimN
     queues,
     txHardware,
     txQueues,
+    dma,
     btfIdHints,
     numTxQueues: txQueues.length,
     xskTxMetadataOps: tmoOps as XskTxMetadataOps<never> | undefined,

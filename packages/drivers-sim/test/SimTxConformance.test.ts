@@ -19,7 +19,9 @@ describe("drivers-sim TX conformance", () => {
       expect(r.completed).toBe(r.submitted)
       expect(r.submitted).toBeGreaterThan(150)
       // the devtx completion kfunc's stamp was compared with the wire time (tx.devtx-timestamp)
-      expect(r.devtxChecked).toBe(64)
+      expect(r.devtxChecked).toBe(96)
+      // and every skb's completion stamp (SKBTX_HW_TSTAMP) with its wire time (tx.skb-timestamp)
+      expect(r.skbChecked).toBe(96)
     })
   }
 

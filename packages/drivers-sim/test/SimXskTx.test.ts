@@ -5,6 +5,7 @@
  * schedules — every valid submission completed exactly once, in order, never lost.
  */
 import {
+  DMA_REGIONS_U8,
   addrRingPop,
   type CorpusFrame,
   builtinCorpus,
@@ -28,6 +29,7 @@ import { createSimDevice, driver, type SimConfig, type SimNetDevice } from "@dev
 import { Effect } from "effect"
 import fc from "fast-check"
 import { describe, expect, it } from "vitest"
+import { fullTable, manySocketsManyUmems, socketsOnEveryQueue } from "../../core/test/support/DmaRegionScenario.js"
 
 const CHUNK = 4096
 const META = 24
@@ -424,4 +426,23 @@ describe("DMA regions (the descriptor's u8 region field)", () => {
       expect(addrRingPop(s.comp)).toBe(addr)
     }
   })
+})
+
+describe("DMA regions: the shared scenario (core/test/support/DmaRegionScenario.ts)", () => {
+  const frame = l4Frames[0]!.bytes
+  const rig = () => {
+    const dev = simDevice()
+    const unbind = () => {
+      dev.txQueues[0]!.socket = undefined
+    }
+    return { dev, dma: dev.dma, unbind }
+  }
+  it("the table is the u8 width; 300 sockets on 300 UMEMs reuse slots", () => {
+    const r = rig()
+    expect(r.dma.capacity).toBe(DMA_REGIONS_U8)
+    expect(manySocketsManyUmems(r, frame, 300)).toBeLessThan(16)
+  })
+  it("sockets on all 4 queues at once, each on its own UMEM, interleaved: every frame carries its own UMEM's marker", () =>
+    socketsOnEveryQueue(simDevice({ rxQueues: 4 }), frame, 20))
+  it("a full table: -ENOMEM at bind, NETDEV_TX_BUSY at xmit, nothing lost once slots free up", () => fullTable(rig(), frame))
 })

@@ -17,6 +17,7 @@ describe("npm start", () => {
     expect(lines[0]).toMatch(/^devtx hw-metadata: driver=sim program=xdp_hw_metadata binding=dev-bound corpus=builtin \(\d+ frames\)$/)
     const shapes = [
       /^packet \d+: len=\d+ rx_queue=\d+ verdict=XDP_(PASS|DROP|ABORTED|TX|REDIRECT)$/,
+      /^packet \d+: len=\d+ dropped by the MAC: (a runt \(shorter than ETH_ZLEN 60\)|longer than MTU \d+ admits \(raise the driver's mtu with --config FILE; \{"mtu": \d+\} admits it\))$/,
       /^ {2}rx_hash: 0x[0-9A-F]+ with RSS type:0x[0-9A-F]+$/,
       /^ {2}No rx_hash, err=-\d+$/,
       /^ {2}(HW|XDP) RX-time: {3}\d+ \(sec:\d+\.\d{4}\) delta to User RX-time sec:-?\d+\.\d{4} \(-?\d+\.\d{3} usec\)$/,
@@ -30,12 +31,14 @@ describe("npm start", () => {
     const summaryAt = lines.indexOf("summary:")
     expect(summaryAt).toBeGreaterThan(1)
     for (const l of lines.slice(1, summaryAt)) expect(shapes.some((re) => re.test(l)), l).toBe(true)
-    expect(lines.slice(1, summaryAt).filter((l) => l.startsWith("packet ")).length).toBe(12)
+    expect(lines.slice(1, summaryAt).filter((l) => / rx_queue=/.test(l)).length).toBe(12)
 
     const corpus = builtinCorpus()
     const rx = corpus.filter((f) => !f.truth.isRunt && f.truth.frameLen - 14 - 4 * f.truth.vlans.length <= 1500)
     const ip = rx.filter((f) => f.truth.l3 !== "arp")
     const tagged = rx.filter((f) => f.truth.vlans.length > 0)
+    // one line per frame the MAC dropped, whatever --count shows
+    expect(lines.slice(1, summaryAt).filter((l) => / dropped by the MAC: /.test(l)).length).toBe(corpus.length - rx.length)
     const summary = lines.slice(summaryAt).join("\n")
     expect(summary).toContain(`packets: offered=${corpus.length} received=${rx.length} dropped_by_mac=${corpus.length - rx.length} rx_missed=0`)
     expect(summary).toContain(`verdicts: XDP_ABORTED=0 XDP_DROP=0 XDP_PASS=${rx.length} XDP_TX=0 XDP_REDIRECT=0`)

@@ -138,6 +138,13 @@ describe("devtx run", () => {
     const d = devtx(["run", "--driver", "mlx5", "--binding", "dev-bound", "--json"])
     expect(packets(i.out)).toEqual(packets(d.out))
     expect(packets(i.out).length).toBeGreaterThan(300)
+    // sim descriptor layout v2 through a config file: inlined reads the v2 offsets too
+    const v2 = path.join(tmp, "v2.json")
+    fs.writeFileSync(v2, JSON.stringify({ layoutVersion: 2 }))
+    const i2 = devtx(["run", "--driver", "sim", "--config", v2, "--binding", "inlined", "--json"])
+    expect(i2.code, i2.err).toBe(0)
+    expect(packets(i2.out)).toEqual(packets(dev.out))
+    expect(devtx(["run", "--driver", "sim", "--config", v2, "--binding", "inlined", "--count", "1"]).out).toContain("rx_hash: 0x5B670812 with RSS type:0x1\n")
   })
 
   it("--style raw: the CO-RE program on sim prints the same metadata as the kfunc one; every NIC has one; raw ping-pong runs", () => {
@@ -271,7 +278,7 @@ describe("devtx run", () => {
     expect(pad.mtu).toBe(1500)
     const text = devtx(["run", "--driver", "sim", "--pcap", file])
     expect(text.code).toBe(0)
-    expect(text.out).toContain('packet 2: len=9000 dropped by the MAC: longer than MTU 1500 admits (raise the driver\'s mtu with --config FILE, e.g. {"mtu": 9000})\n')
+    expect(text.out).toContain('packet 2: len=9000 dropped by the MAC: longer than MTU 1500 admits (raise the driver\'s mtu with --config FILE; {"mtu": 9000} admits it)\n')
     expect(text.out).toMatch(/^ {2}padded: 2 /m)
     const noPad = devtx(["run", "--driver", "sim", "--pcap", file, "--no-pad"])
     expect(noPad.out).toContain("packet 0: len=59 dropped by the MAC: a runt (shorter than ETH_ZLEN 60)\n")
@@ -302,6 +309,15 @@ describe("devtx run", () => {
       expect(l).toMatch(/\.9091 > .*: UDP/)
     })
     expect(devtx(["run", "--driver", "sim", "--program", "ping-pong", "--binding", "generic"]).err).toMatch(/ProgramOptionError/)
+    // every NIC's TX completion stamp is the time the frame left (ice: through the devtx kfuncs,
+    // not a read of the request's own csum_start/csum_offset bytes as before: "393250")
+    for (const d of ["mlx5", "ice"]) {
+      const o = devtx(["run", "--driver", d, "--program", "ping-pong", "--json"]).out.trim().split("\n")
+      const ps = o.slice(0, -1).map((l) => Schema.decodeUnknownSync(PingJson)(JSON.parse(l)))
+      expect(ps.length, d).toBe(8)
+      for (const p of ps) expect(p.tx_timestamp, d).toBe(p.tx_wire_time)
+    }
+    expect(devtx(["run", "--driver", "ice", "--program", "ping-pong"]).out).not.toMatch(/sec:-/)
   })
 })
 

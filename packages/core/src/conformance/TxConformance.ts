@@ -12,7 +12,11 @@
  *                  bpf_devtx_request_tx_timestamp and a COMPLETE_XDP program reading
  *                  bpf_devtx_tx_timestamp; the stamp must be 0 (rc) and equal the PHC time the
  *                  hardware model put that frame on the wire (ice: its 40-bit PHY stamp extended
- *                  with the cached PHC). A driver without those ops is not checked here.
+ *                  with the cached PHC). 96 frames, more than ice's 64 PHY timestamp indexes, so
+ *                  an index not given back at completion shows. A driver without those ops is
+ *                  not checked here.
+ *   tx.skb-timestamp  the skb path (ndo_start_xmit with SKBTX_HW_TSTAMP, 96 frames, one per
+ *                  doorbell): every skb completes once, with the PHC time it left the wire.
  * Checks use independent arithmetic (a plain one's-complement loop), not the drivers' code. A
  * driver's deviations (mlx5: no launch time; ice: no AF_XDP TX metadata at all) go in a checked-in
  * list of KnownGap-like entries, judged by checkTxConformance exactly like the RX suite's.
@@ -26,12 +30,13 @@ import { BPF_F_XDP_DEV_BOUND_ONLY, type ProgramAttachError, type ProgramLoadErro
 import type { CorpusFrame } from "../net/TrafficCorpus.js"
 import { RxTimestampOut } from "../metadata/RxMetadataOut.js"
 import { addrRingPop } from "../ring/AddrRing.js"
+import { TxSkb } from "../xsk/TxSubmission.js"
 import { XdpDescOption } from "../xsk/XdpDesc.js"
 import { makeXskSocket, xskTxProduce } from "../xsk/XskSocket.js"
 import { XdpTxmdFlags, XSK_TX_METADATA_SIZE, XskTxMetadataOff } from "../xsk/XskTxMetadata.js"
 import { registerUmem, XdpUmemFlag } from "../xsk/XskUmem.js"
 
-export type TxCheck = "tx.bind" | "tx.completion" | "tx.checksum" | "tx.timestamp" | "tx.launch" | "tx.devtx-timestamp"
+export type TxCheck = "tx.bind" | "tx.completion" | "tx.checksum" | "tx.timestamp" | "tx.launch" | "tx.devtx-timestamp" | "tx.skb-timestamp"
 
 export interface TxMismatch {
   readonly frame: number
@@ -47,6 +52,8 @@ export interface TxConformanceReport {
   readonly completed: number
   /** frames whose devtx completion stamp was compared with the wire time (0: no devtx timestamp ops) */
   readonly devtxChecked: number
+  /** skbs whose completion stamp was compared with the wire time */
+  readonly skbChecked: number
   readonly mismatches: ReadonlyArray<TxMismatch>
 }
 
@@ -106,7 +113,7 @@ export const runTxConformance = <C>(
       const bind = dev.xskBindZeroCopy(s)
       if (bind !== 0) {
         mismatches.push({ frame: -1, kind: "-", check: "tx.bind", expected: 0, actual: bind })
-        return { driver: driver.name, submitted: 0, completed: 0, devtxChecked: 0, mismatches }
+        return { driver: driver.name, submitted: 0, completed: 0, devtxChecked: 0, skbChecked: 0, mismatches }
       }
       let wire: { bytes: Uint8Array; hi: number; lo: number } | undefined
       dev.wire = (m, o, l, hi, lo) => {
@@ -202,7 +209,7 @@ export const runTxConformance = <C>(
         )
         yield* attachDevtx(dev, submit)
         yield* attachDevtx(dev, complete)
-        for (let i = 0; i < Math.min(frames.length, 64); i++) {
+        for (let i = 0; i < Math.min(frames.length, 96); i++) {
           const f = frames[i]!
           const addr = (i % 16) * CHUNK + 256
           mem.set(f.bytes, addr)
@@ -222,7 +229,34 @@ export const runTxConformance = <C>(
           if (JSON.stringify(want) !== JSON.stringify(got)) mismatches.push({ frame: f.index, kind: f.kind, check: "tx.devtx-timestamp", expected: want, actual: got })
         }
       }
-      return { driver: driver.name, submitted: frames.length, completed, devtxChecked, mismatches }
+      // tx.skb-timestamp: the skb path's completion stamp against the wire time (no devtx program attached)
+      dev.devtx.submitSkb = undefined
+      dev.devtx.completeSkb = undefined
+      let skbChecked = 0
+      const skbDone: Array<[number, number, number]> = []
+      dev.skbCompletion = (cookie, hi, lo) => skbDone.push([cookie, hi, lo])
+      const skb = new TxSkb()
+      for (let i = 0; i < Math.min(frames.length, 96); i++) {
+        const f = frames[i]!
+        skb.reset()
+        skb.mem = f.bytes.slice()
+        skb.data = 0
+        skb.len = f.bytes.length
+        skb.hwTstamp = true
+        skb.cookie = 1000 + i
+        wire = undefined
+        skbDone.length = 0
+        const rc = dev.xmitSkb(0, skb)
+        for (let k = 0; k < 8 && skbDone.length === 0; k++) {
+          dev.hwTransmit(0, 16)
+          dev.napiPollTx(0, 16)
+        }
+        const w = wire as { bytes: Uint8Array; hi: number; lo: number } | undefined
+        skbChecked++
+        const want = rc === 0 && w !== undefined ? [[1000 + i, w.hi, w.lo]] : ["transmitted and completed once"]
+        if (JSON.stringify(want) !== JSON.stringify(skbDone)) mismatches.push({ frame: f.index, kind: f.kind, check: "tx.skb-timestamp", expected: want, actual: [...skbDone] })
+      }
+      return { driver: driver.name, submitted: frames.length, completed, devtxChecked, skbChecked, mismatches }
     })
   )
 

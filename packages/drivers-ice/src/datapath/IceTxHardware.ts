@@ -64,7 +64,7 @@ export class IceTxHardware {
 
   constructor(
     /** DMA regions: buf_addr's high half indexes this array */
-    readonly regions: Uint8Array[],
+    readonly regions: ReadonlyArray<Uint8Array | undefined>,
     readonly phc: { hi: number; lo: number; advance(ns: number): void },
     readonly phy: IcePhyTsMemory,
     readonly wireNs: number,

@@ -3,6 +3,10 @@
  * the LAN ring for the skb path (ice_start_xmit -> ice_xmit_frame_ring -> ice_tx_map) and the XDP
  * ring for XDP_TX / ndo_xdp_xmit (ice_xmit_xdp_ring) and AF_XDP zero-copy (ice_xmit_zc).
  *
+ * DMA regions: every memory a descriptor points into has a slot in the device's DmaRegionTable
+ * (core driverlib/), named by buf_addr's high half; usesRegion tells the table which slots this
+ * ring still needs. A full table makes ice_xmit_frame_ring return NETDEV_TX_BUSY (nothing taken).
+ *
  * Ring accounting (ice_txrx.h): next_to_use (ntu) and next_to_clean (ntc) are free-running
  * counters here; ICE_DESC_UNUSED = count - (ntu - ntc) - 1 (one slot always stays empty); the
  * tail register is the DescriptorRing's producer, written after a packet (skb) or a batch (XDP,
@@ -34,6 +38,7 @@
  * Per packet: no allocation, numeric codes.
  */
 import {
+  type DmaRegionTable,
   DevtxCtx,
   type DevtxHooks,
   type DevtxOps,
@@ -145,7 +150,8 @@ export class IceTxRing implements IceTxHwRing, IceTsSink {
     readonly id: number,
     readonly isXdp: boolean,
     readonly ring: DescriptorRing,
-    readonly regions: Uint8Array[],
+    /** the device's DMA region table (u16 region index: this.region is a Uint16Array) */
+    readonly dma: DmaRegionTable,
     readonly ptp: IcePtpTx,
     readonly phc: { hi: number; lo: number },
     readonly hooks: DevtxHooks,
@@ -176,7 +182,7 @@ export class IceTxRing implements IceTxHwRing, IceTsSink {
     c.compl = ring.view
     if (isXdp) {
       this.bounce = makeFrameArea({ frameCount: n, frameSize: ICE_XDP_BOUNCE_SIZE })
-      this.bounceRegion = regions.push(this.bounce.bytes) - 1
+      this.bounceRegion = dma.map(this.bounce.bytes)
       this.bounceFree = new Uint32Array(n)
       for (let i = 0; i < n; i++) this.bounceFree[this.bounceTop++] = i * ICE_XDP_BOUNCE_SIZE
     } else {
@@ -203,9 +209,15 @@ export class IceTxRing implements IceTxHwRing, IceTsSink {
     this.tsLo[slot] = lo
   }
 
-  private regionOf(mem: Uint8Array): number {
-    const r = this.regions.indexOf(mem)
-    return r >= 0 ? r : this.regions.push(mem) - 1
+  /** Whether DMA region `s` is still needed by this ring: its bounce frames, the bound socket, a posted descriptor not yet cleaned. */
+  usesRegion(s: number): boolean {
+    if (s === this.bounceRegion || (this.socket !== undefined && this.socketRegion === s)) return true
+    const mask = this.ring.mask
+    for (let c = this.ntc; c !== this.ntu; c = (c + 1) >>> 0) {
+      const slot = c & mask
+      if (this.kind[slot] !== IceTxKind.CTX && this.kind[slot] !== IceTxKind.NONE && this.region[slot] === s) return true
+    }
+    return false
   }
 
   private postCtx(l2tag2: number, cmd: number, idx: number): number {
@@ -252,7 +264,7 @@ export class IceTxRing implements IceTxHwRing, IceTsSink {
     if (fn === undefined) return
     const c = this.devtxCtx
     c.point = point
-    c.mem = this.regions[region]!
+    c.mem = this.dma.mem[region]!
     c.data = addr
     c.len = len
     c.descOff = d
@@ -268,6 +280,12 @@ export class IceTxRing implements IceTxHwRing, IceTsSink {
    */
   xmitSkb(skb: TxSkb, vlanTci: number, skbDone: TxSkbCompletion): number {
     if (this.unused() < 1 + ICE_DESCS_PER_CACHE_LINE + ICE_DESCS_FOR_CTX_DESC) {
+      this.stats.txBusy++
+      return NetdevTx.BUSY
+    }
+    // dma_map before anything is written: a full region table is backpressure, not a drop
+    const region = this.dma.map(skb.mem)
+    if (region < 0) {
       this.stats.txBusy++
       return NetdevTx.BUSY
     }
@@ -325,7 +343,6 @@ export class IceTxRing implements IceTxHwRing, IceTsSink {
       if (idx < 0) this.ptp.pf.txHwtstampSkipped++
       else cdCmd |= IceTxCtxCmd.TSYN
     }
-    const region = this.regionOf(skb.mem)
     let ctxOff = -1
     if (withCtx || idx >= 0) ctxOff = this.postCtx(cdTag2, cdCmd, idx >= 0 ? idx : 0)
     const d = this.postData(region, skb.data, skb.len, cmd | ICE_TXD_LAST_DESC_CMD, offset, tag, IceTxKind.SKB, skb.cookie, true)
@@ -418,7 +435,7 @@ export class IceTxRing implements IceTxHwRing, IceTsSink {
         if (fn !== undefined) {
           const c = this.devtxCtx
           c.point = kind === IceTxKind.SKB ? DevtxPoint.COMPLETE_SKB : DevtxPoint.COMPLETE_XDP
-          c.mem = this.regions[this.region[slot]!]!
+          c.mem = this.dma.mem[this.region[slot]!]!
           c.data = this.addr[slot]!
           c.len = this.len[slot]!
           c.descOff = slot * ICE_TX_DESC_SIZE

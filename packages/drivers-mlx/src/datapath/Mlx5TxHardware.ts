@@ -90,7 +90,7 @@ export class Mlx5TxHardware {
   constructor(
     readonly config: Mlx5TxHwConfig,
     /** DMA regions by IOVA high word */
-    readonly regions: Uint8Array[],
+    readonly regions: ReadonlyArray<Uint8Array | undefined>,
     readonly clock: Mlx5HwClock,
     readonly tc: Mlx5Timecounter,
     public wire: TxWire

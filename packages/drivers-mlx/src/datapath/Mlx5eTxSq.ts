@@ -46,6 +46,7 @@
  * Per packet: no allocation, no exceptions; numeric status codes.
  */
 import {
+  type DmaRegionTable,
   DevtxPoint,
   type DevtxHooks,
   type DevtxProgramFn,
@@ -177,7 +178,8 @@ export class Mlx5eTxSq {
   constructor(
     readonly params: Mlx5eSqParams,
     readonly mem: Mlx5TxQueueMemory,
-    readonly regions: Uint8Array[],
+    /** the device's DMA region table (u16 region index: fRegion is a Uint16Array) */
+    readonly dma: DmaRegionTable,
     readonly tmoOps: XskTxMetadataOps<Mlx5TmoPriv>,
     readonly priv: Mlx5TmoPriv,
     readonly hooks: DevtxHooks,
@@ -206,9 +208,16 @@ export class Mlx5eTxSq {
   /** Give this SQ bounce frames (XDP_TX / ndo_xdp_xmit SQs). */
   setBounce(area: FrameArea): void {
     this.bounce = area
-    this.bounceRegion = this.regions.push(area.bytes) - 1
+    this.bounceRegion = this.dma.map(area.bytes)
     this.bounceFree = new Uint32Array(area.frameCount)
     for (let i = 0; i < area.frameCount; i++) this.bounceFree[this.bounceTop++] = i * area.frameSize
+  }
+
+  /** Whether DMA region `s` is still needed by this SQ: its bounce frames, the bound socket, a posted packet not completed. */
+  usesRegion(s: number): boolean {
+    if (s === this.bounceRegion || (this.socket !== undefined && this.socketRegion === s)) return true
+    for (let i = this.fifoCc; i !== this.fifoPc; i = (i + 1) >>> 0) if (this.fRegion[i & this.fifoMask] === s) return true
+    return false
   }
 
   /** Packets posted and not completed yet. */
@@ -276,7 +285,7 @@ export class Mlx5eTxSq {
     const c = this.devtxCtx
     c.point = point
     c.queue = this.params.queue
-    c.mem = this.regions[region]!
+    c.mem = this.dma.mem[region]!
     c.data = addr
     c.len = len
     c.desc = this.mem.sqView
@@ -313,7 +322,7 @@ export class Mlx5eTxSq {
     sq.fill(0, eseg, eseg + WqeEth.TRAILER)
     let dseg = w + TxWqe.DATA
     if (inl !== 0) {
-      const src = this.regions[region]!
+      const src = this.dma.mem[region]!
       sq[eseg + WqeEth.INLINE_HDR_START] = src[addr]!
       sq[eseg + WqeEth.INLINE_HDR_START + 1] = src[addr + 1]!
       for (let k = INL_HDR_START_SZ; k < inl; k++) sq[dseg + k - INL_HDR_START_SZ] = src[addr + k]!
@@ -566,7 +575,7 @@ export class Mlx5eTxSq {
             const d = this.devtxCtx
             d.point = kind === Mlx5eTxKind.SKB ? DevtxPoint.COMPLETE_SKB : DevtxPoint.COMPLETE_XDP
             d.queue = this.params.queue
-            d.mem = this.regions[this.fRegion[j]!]!
+            d.mem = this.dma.mem[this.fRegion[j]!]!
             d.data = this.fAddr[j]!
             d.len = this.fLen[j]!
             d.desc = mem.sqView

@@ -17,8 +17,9 @@
  *   csum_start + csum_offset, store the complement there — CHECKSUM_PARTIAL semantics),
  *   3 TSTAMP (timestamp the send), 4 LAUNCH (do not send before launch_hi:launch_lo on the PHC).
  * csum_start is relative to buf_addr; csum_off to csum_start. region: which DMA region buf_addr
- *   is in (SimDmaRegions.ts: 0 the device's own frame memory, then the queues' bounce frames, bound
- *   AF_XDP UMEMs and skb memories; a slot is reused only once nothing in flight names it).
+ *   is in (a 256-slot DmaRegionTable, core driverlib/DmaRegionTable.ts: 0 the device's own frame
+ *   memory, then the queues' bounce frames, bound AF_XDP UMEMs and skb memories; a slot is reused
+ *   only once nothing in flight or bound names it).
  *
  * TX completion, 16 bytes (hardware -> driver), one per RS descriptor:
  *   byte   0      1      2      3      4      5      6      7

@@ -10,6 +10,7 @@
  * are called through core's xskTxMetadataRequest / xskTxMetadataComplete, as a real driver does.
  */
 import {
+  type DmaRegionTable,
   DevtxCtx,
   type DevtxHooks,
   type DevtxOps,
@@ -34,7 +35,6 @@ import {
 } from "@devtx/core"
 import type { SimTxHwQueue } from "./SimTxHardware.js"
 import { SIM_TX_COMPL_SIZE, SIM_TX_DESC_SIZE, SimTxCmd, SimTxCompl, SimTxComplStatus, SimTxDesc, SIM_TX_VERSION_1 } from "./SimTxDescriptor.js"
-import type { SimDmaRegions } from "./SimDmaRegions.js"
 
 /** The driver context the tmo ops receive: the descriptor being posted or the completion being reaped. */
 export class SimTxPriv {
@@ -99,7 +99,7 @@ export class SimTxQueue implements SimTxHwQueue {
     readonly compl: DescriptorRing,
     readonly perBatch: boolean,
     readonly tmoOps: XskTxMetadataOps<SimTxPriv>,
-    readonly dma: SimDmaRegions,
+    readonly dma: DmaRegionTable,
     readonly hooks: DevtxHooks,
     devtxOps: DevtxOps | undefined,
     ifindex: number

@@ -226,7 +226,7 @@ export const runHwMetadata = <C>(
 export const formatMacDrop = (d: MacDrop, mtu: number | undefined, index: number = d.index): string =>
   d.reason === "runt"
     ? `packet ${index}: len=${d.len} dropped by the MAC: a runt (shorter than ETH_ZLEN 60)`
-    : `packet ${index}: len=${d.len} dropped by the MAC: longer than MTU ${mtu ?? "?"} admits (raise the driver's mtu with --config FILE, e.g. {"mtu": 9000})`
+    : `packet ${index}: len=${d.len} dropped by the MAC: longer than MTU ${mtu ?? "?"} admits (raise the driver's mtu with --config FILE; {"mtu": ${d.len}} admits it)`
 
 /**
  * Text report: the first `first` packets' lines, then one line per frame the MAC dropped, then the
