@@ -1,8 +1,11 @@
 /**
  * The hw-metadata host: brings a device up (scoped), loads hw-metadata device-bound with the
- * chosen kfunc binding, attaches it, offers every frame to the wire, polls after each frame
- * (so each skb is matched to the frame that produced it), decodes the struct xdp_meta each
- * XDP_PASS'd packet carries, and builds per-packet records plus a summary. Control plane: Effect.
+ * chosen kfunc binding, attaches it, offers every frame to the wire, polls after each frame —
+ * or, with `burst` N > 1, after every N frames, as a NAPI poll finds a burst of completions
+ * (hardware batching such as mlx5 CQE compression shows only then; burst mode needs one RX
+ * queue, so completions come back in arrival order and each skb is matched to the accepted frame
+ * that produced it) — decodes the struct xdp_meta each XDP_PASS'd packet carries, and builds
+ * per-packet records plus a summary. Control plane: Effect.
  */
 import {
   attachXdp,
@@ -13,6 +16,7 @@ import {
   errnoName,
   type LoadedXdpProgram,
   loadRawXdpProgram,
+  type NetDevice,
   type RawLoadError,
   type ProgramAttachError,
   u64ToDecimal,
@@ -22,7 +26,7 @@ import {
   XdpActionName
 } from "@devtx/core"
 import { type BindingNotBuiltError, type KfuncBindingMode, loadBound } from "@devtx/kfuncs"
-import { Effect } from "effect"
+import { Data, Effect } from "effect"
 import { decodeXdpMeta, formatXdpMeta, type HwMetadataRecord } from "../hw-metadata/HwMetadataRecord.js"
 import { HwMetadataCounters, hwMetadataProgram } from "../hw-metadata/HwMetadataProgram.js"
 import { XdpMeta } from "../hw-metadata/XdpMetaLayout.js"
@@ -47,6 +51,20 @@ export interface HwMetadataRunOptions<C> {
   readonly style?: "kfunc" | "raw"
   /** called after every frame with (frames done, total) — a host's progress display */
   readonly onProgress?: (done: number, total: number) => void
+  /** frames offered before each NAPI poll (default 1: poll after every frame); > 1 needs rxQueues 1 */
+  readonly burst?: number
+  /**
+   * load the program instead of the style/binding choice (the compare commands' fixed-offset
+   * builds run as a kernel would run them, with no relocation to refuse them)
+   */
+  readonly loadProgram?: (dev: NetDevice, config: C, clock: SimulatedTaiClock) => Effect.Effect<LoadedXdpProgram, RawLoadError>
+}
+
+/** A host option the device cannot honour (burst mode over several RX queues, a burst < 1). */
+export class HostOptionError extends Data.TaggedError("HostOptionError")<{ readonly option: string; readonly value: string; readonly reason: string }> {
+  override get message(): string {
+    return `${this.option} ${this.value}: ${this.reason}`
+  }
 }
 
 export interface PacketResult {
@@ -86,7 +104,7 @@ export const runHwMetadata = <C>(
   options: HwMetadataRunOptions<C>
 ): Effect.Effect<
   HwMetadataRun,
-  DriverConfigError | ProgramLoadError | ProgramAttachError | BindingNotBuiltError | RawLoadError | RawStyleUnavailableError
+  DriverConfigError | ProgramLoadError | ProgramAttachError | BindingNotBuiltError | RawLoadError | RawStyleUnavailableError | HostOptionError
 > =>
   Effect.scoped(
     Effect.gen(function* () {
@@ -99,8 +117,20 @@ export const runHwMetadata = <C>(
       const clock = new SimulatedTaiClock(TAI_START_HI, TAI_START_LO, 2500)
       const counters = new HwMetadataCounters()
       const spec = hwMetadataProgram(options.udpPort === undefined ? {} : { udpPort: options.udpPort }, counters)
+      const burst = options.burst ?? 1
+      if (!Number.isInteger(burst) || burst < 1)
+        return yield* Effect.fail(new HostOptionError({ option: "burst", value: String(burst), reason: "expected an integer >= 1" }))
+      if (burst > 1 && dev.numRxQueues !== 1)
+        return yield* Effect.fail(
+          new HostOptionError({
+            option: "burst",
+            value: String(burst),
+            reason: `burst mode needs one RX queue (completions in arrival order); the configuration has ${dev.numRxQueues}`
+          })
+        )
       let prog: LoadedXdpProgram
-      if (options.style === "raw") {
+      if (options.loadProgram !== undefined) prog = yield* options.loadProgram(dev, config, clock)
+      else if (options.style === "raw") {
         const raw = rawHwMetadataFor(driver.name, config)
         if (raw instanceof RawStyleUnavailableError) return yield* Effect.fail(raw)
         prog = yield* loadRawXdpProgram(raw, dev, driver.btf?.(config), clock)
@@ -110,12 +140,15 @@ export const runHwMetadata = <C>(
       const packets: PacketResult[] = []
       const userTs = new RxTimestampOut()
       let current = -1
+      // burst mode: the frame indices the device accepted since the last poll, in arrival order
+      const accepted: number[] = []
+      let delivered = 0
       dev.stack = (skb, memory) => {
         clock.read(userTs)
         const view = new DataView(memory.buffer, memory.byteOffset, memory.byteLength)
         const meta = skb.metaLen >= XdpMeta.SIZE ? decodeXdpMeta(view, skb.dataAddr - XdpMeta.SIZE) : null
         packets.push({
-          index: current,
+          index: burst === 1 ? current : (accepted[delivered++] ?? -1),
           len: skb.len,
           queue: skb.queue,
           verdict: XdpActionName[2],
@@ -130,11 +163,16 @@ export const runHwMetadata = <C>(
           }
         })
       }
+      const poll = () => {
+        for (let q = 0; q < dev.numRxQueues; q++) while (dev.napiPoll(q, 64) > 0) {}
+        accepted.length = 0
+        delivered = 0
+      }
       for (let i = 0; i < options.frames.length; i++) {
         current = i
         const f = options.frames[i]!
-        dev.hwReceive(f, 0, f.length)
-        for (let q = 0; q < dev.numRxQueues; q++) while (dev.napiPoll(q, 64) > 0) {}
+        if (dev.hwReceive(f, 0, f.length) === 0) accepted.push(i)
+        if ((i + 1) % burst === 0 || i === options.frames.length - 1) poll()
         options.onProgress?.(i + 1, options.frames.length)
       }
 
