@@ -41,6 +41,7 @@ export interface KfuncRawData {
   readonly config: Readonly<Record<string, unknown>>
   readonly input: string
   readonly frames: number
+  readonly burst: number
   readonly received: { readonly kfunc: number; readonly raw: number }
   readonly programs: { readonly kfunc: string; readonly raw: string }
   readonly hints: ReadonlyArray<HintComparison>
@@ -93,6 +94,8 @@ export interface KfuncRawInput<C> {
   readonly truth?: ReadonlyArray<CorpusFrame>
   /** label of the input ("builtin" or a capture path) */
   readonly input: string
+  /** frames per NAPI poll for both runs (runHwMetadata's burst; default 1) */
+  readonly burst?: number
 }
 
 /** Compare per hint over two runs' packets (exported for the unit tests). */
@@ -158,8 +161,9 @@ export const computeKfuncRaw = <C>(input: KfuncRawInput<C>) =>
   Effect.gen(function* () {
     const { driver, frames } = input
     const config = input.config ?? {}
-    const kfunc = yield* runHwMetadata({ driver, config, frames, style: "kfunc", binding: "dev-bound" })
-    const raw = yield* runHwMetadata({ driver, config, frames, style: "raw" })
+    const burst = input.burst ?? 1
+    const kfunc = yield* runHwMetadata({ driver, config, frames, style: "kfunc", binding: "dev-bound", burst })
+    const raw = yield* runHwMetadata({ driver, config, frames, style: "raw", burst })
     const cfg = yield* decodeDriverConfig(driver, { ...(driver.defaultConfig as Record<string, unknown>), ...config })
     const sem = driver.rxSemantics(cfg)
     const corpus = input.truth
@@ -175,6 +179,7 @@ export const computeKfuncRaw = <C>(input: KfuncRawInput<C>) =>
       config,
       input: input.input,
       frames: frames.length,
+      burst,
       received: { kfunc: kfunc.packets.length, raw: raw.packets.length },
       programs: { kfunc: "packages/programs/src/hw-metadata/HwMetadataProgram.ts (dev-bound)", raw: `packages/programs/src/raw/ (${driver.name} raw hw-metadata)` },
       hints: compareHints(kfunc.packets, raw.packets, truth)
@@ -192,7 +197,7 @@ const outcome = (h: HintComparison): string =>
 export const kfuncRawSection = (d: KfuncRawData): QuestionSection => ({
   title: `kfunc vs raw vs ground truth: ${d.driver}`,
   notes: [
-    `Input ${d.input}, ${d.frames} frames, configuration ${JSON.stringify(d.config)}; packets received: kfunc ${d.received.kfunc}, raw ${d.received.raw}.`,
+    `Input ${d.input}, ${d.frames} frames, ${d.burst} per NAPI poll, configuration ${JSON.stringify(d.config)}; packets received: kfunc ${d.received.kfunc}, raw ${d.received.raw}.`,
     `Programs: kfunc ${d.programs.kfunc}; raw ${d.programs.raw}.`,
     "Per hint: equal = same value or same errno on every packet; differ = two values or two errnos differ; unavailable = one design returns an errno where the other has a value.",
     d.hints[0]?.truth === null
