@@ -55,30 +55,34 @@ const codeLines = (src: string): string[] =>
     .map((l) => l.trim())
     .filter((l) => l !== "" && !l.startsWith("//"))
 
-/** Footprint of `pattern` in a file (see the module comment). */
-export const footprint = (pkg: string, file: string, pattern: RegExp): FileCount => {
-  const lines = codeLines(text(join(packageSrc(pkg), file)))
-  let n = 0
+/** Footprint of `pattern` in a source text (see the module comment). */
+export const footprintOfText = (src: string, pattern: RegExp): { readonly lines: number; readonly branches: number } => {
+  let lines = 0
   let depth = 0
   let branches = 0
-  for (const l of lines) {
+  for (const l of codeLines(src)) {
     const code = l.replace(/\/\/.*$/, "")
     const opens = (code.match(/[{(]/g) ?? []).length - (code.match(/[})]/g) ?? []).length
     if (depth > 0) {
-      n++
+      lines++
       branches += countSource(code).branches
-      depth += opens
-      if (depth < 0) depth = 0
+      depth = Math.max(0, depth + opens)
       continue
     }
     if (pattern.test(code)) {
-      n++
+      lines++
       branches += countSource(code).branches
       if (opens > 0) depth = opens
     }
   }
-  return { file: `${pkg.replace("@devtx/", "packages/")}/src/${file}`, lines: n, branches }
+  return { lines, branches }
 }
+
+/** Footprint of `pattern` in `pkg`'s src/`file`. */
+export const footprint = (pkg: string, file: string, pattern: RegExp): FileCount => ({
+  file: `${pkg.replace("@devtx/", "packages/")}/src/${file}`,
+  ...footprintOfText(text(join(packageSrc(pkg), file)), pattern)
+})
 
 export const sum = (xs: ReadonlyArray<FileCount>): { readonly lines: number; readonly branches: number } => ({
   lines: xs.reduce((a, x) => a + x.lines, 0),
