@@ -17,7 +17,8 @@
  */
 import { type CostRow, costMatrix } from "@devtx/programs"
 import { Data, Effect, Result } from "effect"
-import { type QuestionSection, sectionHtml, sectionMarkdown } from "./QuestionTables.js"
+import { type AnswerSection, sectionHtml, sectionMarkdown } from "./QuestionTables.js"
+import { COMPUTED_FOR_REPORT, isQuestionData, once, type ReportInput } from "./ReportInput.js"
 import { COUNTING_METHOD, countFile, type FileCount, sum } from "./SourceFootprint.js"
 
 const DRIVER_PKG: Readonly<Record<string, { readonly pkg: string; readonly prefix: string }>> = {
@@ -45,6 +46,7 @@ export interface VendorCode {
 }
 
 export interface DesignCostData {
+  readonly question: "design-cost"
   readonly method: string
   readonly nics: ReadonlyArray<string>
   readonly vendor: ReadonlyArray<VendorCode>
@@ -107,12 +109,12 @@ const designCostSync = (nics: ReadonlyArray<string>): DesignCostData => {
     kernelOnce: sum(kernelOnce[design]).lines,
     bpf: rows.filter((r) => r.style === design).reduce((a, r) => a + r.lines, 0)
   }))
-  return { method: COUNTING_METHOD, nics, vendor, kernelOnce, programs: rows, totals }
+  return { question: "design-cost", method: COUNTING_METHOD, nics, vendor, kernelOnce, programs: rows, totals }
 }
 
 const files = (xs: ReadonlyArray<FileCount>): string => xs.map((x) => `${x.file.replace(/^packages\//, "")} ${x.lines}`).join(", ")
 
-export const matrixSection = (d: DesignCostData): QuestionSection => ({
+export const matrixSection = (d: DesignCostData): AnswerSection => ({
   title: `The matrix: HW x program authors, per design (${d.nics.join(", ")})`,
   notes: [
     d.method,
@@ -150,7 +152,7 @@ export const matrixSection = (d: DesignCostData): QuestionSection => ({
   ]
 })
 
-export const whoWritesSection = (d: DesignCostData): QuestionSection => ({
+export const whoWritesSection = (d: DesignCostData): AnswerSection => ({
   title: `Who writes it: kernel (C) vs BPF, per design (${d.nics.join(", ")})`,
   notes: [
     d.method,
@@ -170,7 +172,14 @@ export const whoWritesSection = (d: DesignCostData): QuestionSection => ({
   ]
 })
 
-export const renderMatrixMarkdown = (d: DesignCostData): string => sectionMarkdown(matrixSection(d))
-export const renderMatrixHtml = (d: DesignCostData): string => sectionHtml(matrixSection(d))
-export const renderWhoWritesMarkdown = (d: DesignCostData): string => sectionMarkdown(whoWritesSection(d))
-export const renderWhoWritesHtml = (d: DesignCostData): string => sectionHtml(whoWritesSection(d))
+const forReport = once(() => Effect.runSync(computeDesignCost()))
+const pick = (input: ReportInput<DesignCostData>, section: (d: DesignCostData) => AnswerSection): AnswerSection => {
+  if (isQuestionData(input, "design-cost")) return section(input)
+  const s = section(forReport())
+  return { ...s, notes: [...s.notes, COMPUTED_FOR_REPORT] }
+}
+
+export const renderMatrixMarkdown = (input: ReportInput<DesignCostData>): string => sectionMarkdown(pick(input, matrixSection))
+export const renderMatrixHtml = (input: ReportInput<DesignCostData>): string => sectionHtml(pick(input, matrixSection))
+export const renderWhoWritesMarkdown = (input: ReportInput<DesignCostData>): string => sectionMarkdown(pick(input, whoWritesSection))
+export const renderWhoWritesHtml = (input: ReportInput<DesignCostData>): string => sectionHtml(pick(input, whoWritesSection))

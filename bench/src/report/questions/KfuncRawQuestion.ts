@@ -14,10 +14,14 @@
  * compared between the designs. The programs are the TypeScript sources in packages/programs
  * (HwMetadataProgram.ts, raw/<Nic>RawHwMetadata.ts).
  */
-import { type CorpusFrame, decodeDriverConfig, type DriverPackage, errnoName, expectedRx } from "@devtx/core"
+import { builtinCorpus, type CorpusFrame, decodeDriverConfig, type DriverPackage, errnoName, expectedRx } from "@devtx/core"
+import { driver as iceDriver } from "@devtx/drivers-ice"
+import { driver as mlx5Driver } from "@devtx/drivers-mlx"
+import { driver as simDriver } from "@devtx/drivers-sim"
 import { type HwMetadataRecord, type PacketResult, runHwMetadata } from "@devtx/programs"
 import { Effect } from "effect"
-import { type QuestionSection, sectionHtml, sectionMarkdown } from "./QuestionTables.js"
+import { type AnswerSection, sectionHtml, sectionMarkdown } from "./QuestionTables.js"
+import { COMPUTED_FOR_REPORT, isQuestionData, once, type ReportInput } from "./ReportInput.js"
 
 export const HINTS = ["rx_hash", "timestamp", "vlan", "checksum"] as const
 export type HintName = (typeof HINTS)[number]
@@ -37,6 +41,7 @@ export interface HintComparison {
 }
 
 export interface KfuncRawData {
+  readonly question: "kfunc-raw"
   readonly driver: string
   readonly config: Readonly<Record<string, unknown>>
   readonly input: string
@@ -175,6 +180,7 @@ export const computeKfuncRaw = <C>(input: KfuncRawInput<C>) =>
             return f === undefined ? undefined : truthOf(expectedRx(f.truth, f.bytes, sem), hint)
           }
     const data: KfuncRawData = {
+      question: "kfunc-raw",
       driver: driver.name,
       config,
       input: input.input,
@@ -194,7 +200,7 @@ const outcome = (h: HintComparison): string =>
       ? `unavailable in ${h.unavailable.map((u) => `${u.design} (${u.errno} x${u.packets})`).join(", ")}`
       : `differ (${h.packets - h.equal}/${h.packets})`
 
-export const kfuncRawSection = (d: KfuncRawData): QuestionSection => ({
+export const kfuncRawSection = (d: KfuncRawData): AnswerSection => ({
   title: `kfunc vs raw vs ground truth: ${d.driver}`,
   notes: [
     `Input ${d.input}, ${d.frames} frames, ${d.burst} per NAPI poll, configuration ${JSON.stringify(d.config)}; packets received: kfunc ${d.received.kfunc}, raw ${d.received.raw}.`,
@@ -219,5 +225,16 @@ export const kfuncRawSection = (d: KfuncRawData): QuestionSection => ({
   ]
 })
 
-export const renderKfuncRawMarkdown = (d: KfuncRawData): string => sectionMarkdown(kfuncRawSection(d))
-export const renderKfuncRawHtml = (d: KfuncRawData): string => sectionHtml(kfuncRawSection(d))
+const forReport = once(() => {
+  const corpus = builtinCorpus()
+  return [simDriver, mlx5Driver, iceDriver].map((d) => {
+    const data = Effect.runSync(computeKfuncRaw({ driver: d as DriverPackage<unknown>, frames: corpus.map((f) => f.bytes), truth: corpus, input: "builtin" }))
+    const s = kfuncRawSection(data)
+    return { ...s, notes: [...s.notes, COMPUTED_FOR_REPORT] }
+  })
+})
+
+export const renderKfuncRawMarkdown = (input: ReportInput<KfuncRawData>): string =>
+  isQuestionData(input, "kfunc-raw") ? sectionMarkdown(kfuncRawSection(input)) : forReport().map(sectionMarkdown).join("\n")
+export const renderKfuncRawHtml = (input: ReportInput<KfuncRawData>): string =>
+  isQuestionData(input, "kfunc-raw") ? sectionHtml(kfuncRawSection(input)) : forReport().map(sectionHtml).join("\n")

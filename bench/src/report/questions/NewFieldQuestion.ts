@@ -19,7 +19,8 @@ import { builtinCorpus, decodeDriverConfig, errnoName, expectedHash, loadRawXdpP
 import { driver as simDriver, RSS_INDIR_SIZE, type SimConfig } from "@devtx/drivers-sim"
 import { FlowMarkLog, runHwMetadata, simRawFlowMark } from "@devtx/programs"
 import { Effect } from "effect"
-import { type QuestionSection, sectionHtml, sectionMarkdown } from "./QuestionTables.js"
+import { type AnswerSection, sectionHtml, sectionMarkdown } from "./QuestionTables.js"
+import { COMPUTED_FOR_REPORT, isQuestionData, once, type ReportInput } from "./ReportInput.js"
 import { COUNTING_METHOD, countFile, type FileCount, footprint, sum } from "./SourceFootprint.js"
 
 export interface NewFieldLayoutRun {
@@ -39,6 +40,7 @@ export interface NewFieldLayoutRun {
 }
 
 export interface NewFieldData {
+  readonly question: "new-field"
   readonly method: string
   readonly runs: ReadonlyArray<NewFieldLayoutRun>
   readonly kfuncGetterExists: boolean
@@ -121,6 +123,7 @@ export const computeNewField = () =>
   Effect.gen(function* () {
     const runs = [yield* runLayout(1), yield* runLayout(2)]
     const data: NewFieldData = {
+      question: "new-field",
       method: `${COUNTING_METHOD} Footprint of a name: code lines matching it plus the blocks they open.`,
       runs,
       kfuncGetterExists: METADATA_KFUNC_TABLE.some((r) => /flow|mark/i.test(r.kfunc)),
@@ -149,7 +152,7 @@ export const computeNewField = () =>
 
 const lines = (xs: ReadonlyArray<FileCount>): string => `${sum(xs).lines} (${xs.map((x) => `${x.file.replace(/^packages\//, "")} ${x.lines}`).join(", ")})`
 
-export const newFieldSection = (d: NewFieldData): QuestionSection => ({
+export const newFieldSection = (d: NewFieldData): AnswerSection => ({
   title: "A vendor's new field: sim v2 flow_mark",
   notes: [
     d.method,
@@ -187,5 +190,11 @@ export const newFieldSection = (d: NewFieldData): QuestionSection => ({
   ]
 })
 
-export const renderNewFieldMarkdown = (d: NewFieldData): string => sectionMarkdown(newFieldSection(d))
-export const renderNewFieldHtml = (d: NewFieldData): string => sectionHtml(newFieldSection(d))
+const forReport = once(() => {
+  const s = newFieldSection(Effect.runSync(computeNewField()))
+  return { ...s, notes: [...s.notes, COMPUTED_FOR_REPORT] }
+})
+
+export const renderNewFieldMarkdown = (input: ReportInput<NewFieldData>): string =>
+  sectionMarkdown(isQuestionData(input, "new-field") ? newFieldSection(input) : forReport())
+export const renderNewFieldHtml = (input: ReportInput<NewFieldData>): string => sectionHtml(isQuestionData(input, "new-field") ? newFieldSection(input) : forReport())

@@ -35,8 +35,11 @@ import {
 } from "@devtx/core"
 import { iceRawHwMetadata, iceRawRodataFromConfig, runHwMetadata, simRawHwMetadata } from "@devtx/programs"
 import { Data, Effect, Exit } from "effect"
+import { driver as iceDriver } from "@devtx/drivers-ice"
+import { driver as simDriver } from "@devtx/drivers-sim"
 import { compareHints, type HintComparison } from "./KfuncRawQuestion.js"
-import { type QuestionSection, sectionHtml, sectionMarkdown } from "./QuestionTables.js"
+import { COMPUTED_FOR_REPORT, isQuestionData, once, type ReportInput } from "./ReportInput.js"
+import { type AnswerSection, sectionHtml, sectionMarkdown } from "./QuestionTables.js"
 
 export class PortabilityError extends Data.TaggedError("PortabilityError")<{ readonly driver: string; readonly reason: string }> {
   override get message(): string {
@@ -101,6 +104,7 @@ export interface PortabilityCell {
 }
 
 export interface PortabilityData {
+  readonly question: "portability"
   readonly driver: string
   readonly frames: number
   readonly layouts: ReadonlyArray<string>
@@ -173,7 +177,7 @@ export const computePortability = (driver: DriverPackage<unknown>) =>
         })
       }
     }
-    const data: PortabilityData = { driver: driver.name, frames: frames.length, layouts: plan.layouts.map((l) => l.label), cells }
+    const data: PortabilityData = { question: "portability", driver: driver.name, frames: frames.length, layouts: plan.layouts.map((l) => l.label), cells }
     return data
   })
 
@@ -187,7 +191,7 @@ const answers = (c: PortabilityCell): string => {
   return parts.join("; ")
 }
 
-export const portabilitySection = (d: PortabilityData): QuestionSection => ({
+export const portabilitySection = (d: PortabilityData): AnswerSection => ({
   title: `Portability across layout versions: ${d.driver}`,
   notes: [
     "One object per build, loaded against every layout. devtx loader: devtx's raw loader (it also refuses a fixed-offset build whose offsets differ from the target's BTF). kernel: a CO-RE build fails where libbpf's relocation fails; a fixed-offset build has no relocation and always loads, reading its compiled-in offsets.",
@@ -201,5 +205,15 @@ export const portabilitySection = (d: PortabilityData): QuestionSection => ({
   ]
 })
 
-export const renderPortabilityMarkdown = (d: PortabilityData): string => sectionMarkdown(portabilitySection(d))
-export const renderPortabilityHtml = (d: PortabilityData): string => sectionHtml(portabilitySection(d))
+const forReport = once(() =>
+  [simDriver, iceDriver].map((d) => {
+    const data = Effect.runSync(computePortability(d as DriverPackage<unknown>))
+    const s = portabilitySection(data)
+    return { ...s, notes: [...s.notes, COMPUTED_FOR_REPORT] }
+  })
+)
+
+export const renderPortabilityMarkdown = (input: ReportInput<PortabilityData>): string =>
+  isQuestionData(input, "portability") ? sectionMarkdown(portabilitySection(input)) : forReport().map(sectionMarkdown).join("\n")
+export const renderPortabilityHtml = (input: ReportInput<PortabilityData>): string =>
+  isQuestionData(input, "portability") ? sectionHtml(portabilitySection(input)) : forReport().map(sectionHtml).join("\n")

@@ -10,7 +10,7 @@ export interface QuestionTable {
   readonly rows: ReadonlyArray<ReadonlyArray<string>>
 }
 
-export interface QuestionSection {
+export interface AnswerSection {
   readonly title: string
   readonly notes: ReadonlyArray<string>
   readonly tables: ReadonlyArray<QuestionTable>
@@ -18,7 +18,7 @@ export interface QuestionSection {
 
 const mdCell = (s: string): string => s.replace(/\|/g, "\\|").replace(/\n/g, " ")
 
-export const sectionMarkdown = (s: QuestionSection): string => {
+export const sectionMarkdown = (s: AnswerSection): string => {
   const out = [`## ${s.title}`, ""]
   for (const n of s.notes) out.push(`${n}`, "")
   for (const t of s.tables) {
@@ -32,7 +32,7 @@ export const sectionMarkdown = (s: QuestionSection): string => {
 
 const h = (s: string): string => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/"/g, "&quot;")
 
-export const sectionHtml = (s: QuestionSection): string => {
+export const sectionHtml = (s: AnswerSection): string => {
   const out = [`<section><h2>${h(s.title)}</h2>`]
   for (const n of s.notes) out.push(`<p>${h(n)}</p>`)
   for (const t of s.tables) {
@@ -47,7 +47,7 @@ export const sectionHtml = (s: QuestionSection): string => {
 }
 
 /** Plain text: columns padded to their widest cell. */
-export const sectionText = (s: QuestionSection): string[] => {
+export const sectionText = (s: AnswerSection): string[] => {
   const out = [s.title, ...s.notes.map((n) => `  ${n}`)]
   for (const t of s.tables) {
     out.push("")

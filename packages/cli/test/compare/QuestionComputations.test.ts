@@ -4,7 +4,7 @@
  * the fixed-offset build run as a kernel would (compiled-in offsets, no relocation) against the
  * relocator's answer on the layout it was compiled for, and the three renderers' escaping.
  */
-import { compareHints, footprintOfText, type QuestionSection, sectionHtml, sectionMarkdown, sectionText } from "@devtx/bench"
+import { type BenchResultsFile, compareHints, footprintOfText, type AnswerSection, sectionHtml, sectionMarkdown, sectionText } from "@devtx/bench"
 import { compileFixedOffsets, FixedOffsetBuildError, relocateRawProgram } from "@devtx/core"
 import { simBtf } from "@devtx/drivers-sim"
 import { type HwMetadataRecord, type PacketResult, simRawHwMetadata } from "@devtx/programs"
@@ -119,11 +119,46 @@ describe("compileFixedOffsets (a fixed build as the kernel runs it)", () => {
 })
 
 describe("question renderers", () => {
-  const s: QuestionSection = { title: "T <x>", notes: ["a | b"], tables: [{ caption: "c", head: ["h1", "h2"], rows: [["x|y", "<b>"]] }] }
+  const s: AnswerSection = { title: "T <x>", notes: ["a | b"], tables: [{ caption: "c", head: ["h1", "h2"], rows: [["x|y", "<b>"]] }] }
   it("Markdown escapes pipes, HTML escapes markup, text aligns columns", () => {
     expect(sectionMarkdown(s)).toContain("| x\\|y | <b> |")
     expect(sectionHtml(s)).toContain("<td>&lt;b&gt;</td>")
     expect(sectionHtml(s)).toContain("<h2>T &lt;x&gt;</h2>")
     expect(sectionText(s).slice(-2)).toEqual(["h1   h2", "x|y  <b>"])
+  })
+})
+
+describe("the bench report's call", () => {
+  it("given the run's BenchResultsFile (no question data), each renderer answers from this checkout and says so", async () => {
+    const model = { meta: {}, results: [], skipped: [], checks: [] } as unknown as BenchResultsFile
+    const mods = await Promise.all([
+      import("../../../../bench/src/report/questions/PortabilityQuestion.js"),
+      import("../../../../bench/src/report/questions/NewFieldQuestion.js"),
+      import("../../../../bench/src/report/questions/DesignCostQuestion.js"),
+      import("../../../../bench/src/report/questions/KfuncRawQuestion.js")
+    ])
+    const renders = mods.flatMap((m) => Object.entries(m).filter(([k]) => /^render\w+(Markdown|Html)$/.test(k))) as Array<[string, (x: unknown) => string]>
+    expect(renders.map(([k]) => k).sort()).toEqual(
+      [
+        "renderKfuncRawHtml",
+        "renderKfuncRawMarkdown",
+        "renderMatrixHtml",
+        "renderMatrixMarkdown",
+        "renderNewFieldHtml",
+        "renderNewFieldMarkdown",
+        "renderPortabilityHtml",
+        "renderPortabilityMarkdown",
+        "renderWhoWritesHtml",
+        "renderWhoWritesMarkdown"
+      ]
+    )
+    for (const [name, render] of renders) {
+      const out = render(model)
+      expect([name, out.includes("Computed from this checkout when the report was rendered")]).toEqual([name, true])
+    }
+    const portability = renders.find(([k]) => k === "renderPortabilityMarkdown")![1](model)
+    expect(portability).toContain("## Portability across layout versions: sim")
+    expect(portability).toContain("## Portability across layout versions: ice")
+    expect(portability).toContain("fixed-offset program compiled with rss_valid at byte 7 bit 2")
   })
 })
