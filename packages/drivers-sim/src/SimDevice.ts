@@ -30,7 +30,7 @@ import { SimBtfIdHintsMode, SimBtfIdHintsState } from "./datapath/SimBtfIdHints.
 import { SimHardwareModel } from "./datapath/SimHardwareModel.js"
 import { simHintsBtf } from "./SimBtfIdHintsBtf.js"
 import { simDevtxInlineOps } from "./datapath/SimDevtxInlineOps.js"
-import { simInlineOps } from "./datapath/SimInlineOps.js"
+import { simInlineOps, simInlineOpsV2 } from "./datapath/SimInlineOps.js"
 import { simRxChecksum, simRxHash, simRxTimestamp, simRxVlanTag, type SimXdpBuff } from "./datapath/SimMetadataOps.js"
 import { SimPhc } from "./datapath/SimPhc.js"
 import { SIM_RX_DESC_SIZE, simRxLayout } from "./datapath/SimRxDescriptor.js"
@@ -205,7 +205,7 @@ export const createSimDevice = (config: SimConfig, options: DeviceOptions): SimN
     },
     devtxOps,
     devtx,
-    xdpMetadataInline: simInlineOps,
+    xdpMetadataInline: config.layoutVersion === 2 ? simInlineOpsV2 : simInlineOps,
     devtxInline: simDevtxInlineOps,
     xdpXmit(mem, frame) {
       return txQueues[0]!.xdpXmitFrame(mem, frame)

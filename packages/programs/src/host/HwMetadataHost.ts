@@ -80,6 +80,18 @@ export interface PacketResult {
   readonly skb: { readonly hash: number; readonly hashType: number; readonly vlanTci: number | null; readonly ipSummed: number; readonly hwtstamp: string }
 }
 
+/** A frame the MAC dropped (rx_dropped_by_mac went up while it was received). */
+export interface MacDrop {
+  /** the frame's index in the run's input */
+  readonly index: number
+  readonly len: number
+  /** "runt": shorter than ETH_ZLEN (60, FCS stripped); "over-mtu": longer than the device's MTU lets in */
+  readonly reason: "runt" | "over-mtu"
+}
+
+/** ETH_ZLEN (include/uapi/linux/if_ether.h): the shortest frame a MAC accepts, FCS stripped */
+const ETH_ZLEN = 60
+
 export interface HwMetadataSummary {
   readonly offered: number
   readonly received: number
@@ -92,11 +104,22 @@ export interface HwMetadataSummary {
   readonly errors: Readonly<Record<string, Readonly<Record<string, number>>>>
   readonly skip: number
   readonly fail: number
+  /** "kfunc" or "raw" */
+  readonly style: "kfunc" | "raw"
+  /** kfunc style: how each kfunc was bound (kfunc -> driver op); empty for the raw style */
   readonly resolution: Readonly<Record<string, string>>
+  /** raw style: each CO-RE field relocation (struct.field -> +offset/size); empty for the kfunc style */
+  readonly coreRelocations: Readonly<Record<string, string>>
 }
 
 export interface HwMetadataRun {
   readonly packets: ReadonlyArray<PacketResult>
+  /** every frame the MAC dropped, in input order */
+  readonly drops: ReadonlyArray<MacDrop>
+  /** the device's configured MTU (the driver configuration's mtu), undefined when it has none */
+  readonly mtu: number | undefined
+  /** the kfuncs the loader spliced in (binding "inlined"; empty otherwise) */
+  readonly inlined: ReadonlyArray<string>
   readonly summary: HwMetadataSummary
 }
 
@@ -129,12 +152,17 @@ export const runHwMetadata = <C>(
           })
         )
       let prog: LoadedXdpProgram
+      let inlined: ReadonlyArray<string> = []
       if (options.loadProgram !== undefined) prog = yield* options.loadProgram(dev, config, clock)
       else if (options.style === "raw") {
         const raw = rawHwMetadataFor(driver.name, config)
         if (raw instanceof RawStyleUnavailableError) return yield* Effect.fail(raw)
         prog = yield* loadRawXdpProgram(raw, dev, driver.btf?.(config), clock)
-      } else prog = yield* loadBound(spec, dev, { mode: options.binding ?? "dev-bound", clock })
+      } else {
+        const bound = yield* loadBound(spec, dev, { mode: options.binding ?? "dev-bound", clock })
+        inlined = bound.binding.inlined
+        prog = bound
+      }
       yield* attachXdp(dev, prog)
 
       const packets: PacketResult[] = []
@@ -168,10 +196,13 @@ export const runHwMetadata = <C>(
         accepted.length = 0
         delivered = 0
       }
+      const drops: MacDrop[] = []
       for (let i = 0; i < options.frames.length; i++) {
         current = i
         const f = options.frames[i]!
+        const before = dev.rxStats.rxDroppedByMac
         if (dev.hwReceive(f, 0, f.length) === 0) accepted.push(i)
+        if (dev.rxStats.rxDroppedByMac !== before) drops.push({ index: i, len: f.length, reason: f.length < ETH_ZLEN ? "runt" : "over-mtu" })
         if ((i + 1) % burst === 0 || i === options.frames.length - 1) poll()
         options.onProgress?.(i + 1, options.frames.length)
       }
@@ -204,8 +235,12 @@ export const runHwMetadata = <C>(
         XDP_TX: s.xdpTx,
         XDP_REDIRECT: s.xdpRedirect
       }
+      const mtu = (config as { readonly mtu?: unknown }).mtu
       return {
         packets,
+        drops,
+        mtu: typeof mtu === "number" ? mtu : undefined,
+        inlined,
         summary: {
           offered: options.frames.length,
           received: s.packets,
@@ -216,20 +251,32 @@ export const runHwMetadata = <C>(
           errors,
           skip: counters.skip,
           fail: counters.fail,
-          resolution: prog.resolution
+          style: options.style === "raw" ? "raw" : "kfunc",
+          resolution: options.style === "raw" ? {} : prog.resolution,
+          coreRelocations: options.style === "raw" ? prog.resolution : {}
         }
       }
     })
   )
 
-/** Text report: the first `first` packets' lines, then the summary. */
-export const formatHwMetadataRun = (run: HwMetadataRun, first: number): string[] => {
+/** One text line for a frame the MAC dropped: its index, its length and why. */
+export const formatMacDrop = (d: MacDrop, mtu: number | undefined, index: number = d.index): string =>
+  d.reason === "runt"
+    ? `packet ${index}: len=${d.len} dropped by the MAC: a runt (shorter than ETH_ZLEN 60)`
+    : `packet ${index}: len=${d.len} dropped by the MAC: longer than MTU ${mtu ?? "?"} admits (raise the driver's mtu with --config FILE, e.g. {"mtu": 9000})`
+
+/**
+ * Text report: the first `first` packets' lines, then one line per frame the MAC dropped, then the
+ * summary. `indexOf` maps a frame index to the input's packet index (a capture's), identity by default.
+ */
+export const formatHwMetadataRun = (run: HwMetadataRun, first: number, indexOf: (frame: number) => number = (i) => i): string[] => {
   const out: string[] = []
   for (const p of run.packets.slice(0, first)) {
-    out.push(`packet ${p.index}: len=${p.len} rx_queue=${p.queue} verdict=${p.verdict}`)
+    out.push(`packet ${indexOf(p.index)}: len=${p.len} rx_queue=${p.queue} verdict=${p.verdict}`)
     if (p.meta === null) out.push("  (no xdp_meta: skipped by the port filter or adjust_meta failed)")
     else for (const l of formatXdpMeta(p.meta, p.user)) out.push(`  ${l}`)
   }
+  for (const d of run.drops) out.push(formatMacDrop(d, run.mtu, indexOf(d.index)))
   const s = run.summary
   out.push("summary:")
   out.push(`  packets: offered=${s.offered} received=${s.received} dropped_by_mac=${s.droppedByMac} rx_missed=${s.missed}`)
@@ -240,6 +287,7 @@ export const formatHwMetadataRun = (run: HwMetadataRun, first: number): string[]
     out.push(`  errors ${kind}: ${e === undefined ? "none" : Object.entries(e).map(([k, v]) => `${k}=${v}`).join(" ")}`)
   }
   out.push(`  program: skip=${s.skip} fail=${s.fail}`)
-  out.push(`  kfunc binding: ${Object.entries(s.resolution).map(([k, v]) => `${k} -> ${v}`).join(", ")}`)
+  if (s.style === "raw") out.push(`  CO-RE relocations: ${Object.entries(s.coreRelocations).map(([k, v]) => `${k} -> ${v}`).join(", ")}`)
+  else out.push(`  kfunc binding: ${Object.entries(s.resolution).map(([k, v]) => `${k} -> ${v}`).join(", ")}`)
   return out
 }
