@@ -33,8 +33,7 @@
  * rxq and txq are written as 0 (not exposed: a read through them faults and reads zero).
  */
 import { Data } from "effect"
-import type { Btf, BtfComposite } from "../btf/BtfType.js"
-import { BtfKind } from "../btf/BtfType.js"
+import { type Btf, type BtfComposite, BtfKind } from "@devtx/bpf"
 import type { XdpBuff } from "../memory/XdpBuff.js"
 import type { DriverBtf } from "./DriverBtf.js"
 
