@@ -57,6 +57,8 @@ export interface KernelMemoryRegion {
 
 export interface DeviceKernelMemory {
   readonly driver: string
+  /** the BTF the memory is laid out by (bpf_rdonly_cast's btf_id is an id of it: base then split) */
+  readonly btf: DriverBtf
   /** BTF name of the xdp_buff wrapper (the type bpf_rdonly_cast must name), e.g. "mlx5e_xdp_buff" */
   readonly wrapperType: string
   readonly wrapperSize: number
@@ -165,5 +167,5 @@ export const xdpBuffWrapperMemory = (o: WrapperMemoryOptions): DeviceKernelMemor
     if (fillExtra !== undefined && fillExtra(ctx, wv, at, ptrHi) !== 0) return -1
     return at
   }
-  return { driver: o.driver, wrapperType, wrapperSize: size, regions, ptrHi, fill }
+  return { driver: o.driver, btf: o.btf, wrapperType, wrapperSize: size, regions, ptrHi, fill }
 }
