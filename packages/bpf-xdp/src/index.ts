@@ -8,6 +8,7 @@
 export * from "./ArrayMapStore.js"
 export * from "./DevtxProgramCtx.js"
 export * from "./KernCtxKfuncs.js"
+export * from "./ObjectDevtxProgram.js"
 export * from "./ObjectImage.js"
 export * from "./ObjectMaps.js"
 export * from "./ObjectXdpProgram.js"

@@ -12,6 +12,8 @@ import {
   type DriverPackage,
   errnoName,
   type LoadedXdpProgram,
+  type NetDevice,
+  type TaiClock,
   loadRawXdpProgram,
   type RawLoadError,
   type ProgramAttachError,
@@ -33,10 +35,20 @@ import { rawHwMetadataFor, RawStyleUnavailableError } from "../raw/RawPrograms.j
  * the offset an unsynchronised PHC shows against TAI (reference/kernel-apis.md §5.3, igc).
  * 1_700_000_037_000_000_000 = 395812102 * 2^32 + 3548983808.
  */
-const TAI_START_HI = 395812102
-const TAI_START_LO = 3548983808
+export const TAI_START_HI = 395812102
+export const TAI_START_LO = 3548983808
 
-export interface HwMetadataRunOptions<C> {
+/**
+ * A program the host loads instead of its own (a compiled object through @devtx/bpf-xdp): given
+ * the device and the host's CLOCK_TAI, the loaded program and where its pkts_skip / pkts_fail
+ * counters are read after the run.
+ */
+export interface HwMetadataProgramSource<E> {
+  readonly load: (dev: NetDevice, clock: TaiClock) => Effect.Effect<LoadedXdpProgram, E>
+  readonly counters: () => { readonly skip: number; readonly fail: number }
+}
+
+export interface HwMetadataRunOptions<C, E = never> {
   readonly driver: DriverPackage<C>
   /** partial configuration over the driver's defaults (decoded with its schema) */
   readonly config?: Record<string, unknown>
@@ -47,6 +59,8 @@ export interface HwMetadataRunOptions<C> {
   readonly style?: "kfunc" | "raw"
   /** called after every frame with (frames done, total) — a host's progress display */
   readonly onProgress?: (done: number, total: number) => void
+  /** run this program instead of the TypeScript hw-metadata (style and binding then belong to it) */
+  readonly program?: HwMetadataProgramSource<E>
 }
 
 export interface PacketResult {
@@ -82,11 +96,11 @@ export interface HwMetadataRun {
   readonly summary: HwMetadataSummary
 }
 
-export const runHwMetadata = <C>(
-  options: HwMetadataRunOptions<C>
+export const runHwMetadata = <C, E = never>(
+  options: HwMetadataRunOptions<C, E>
 ): Effect.Effect<
   HwMetadataRun,
-  DriverConfigError | ProgramLoadError | ProgramAttachError | BindingNotBuiltError | RawLoadError | RawStyleUnavailableError
+  DriverConfigError | ProgramLoadError | ProgramAttachError | BindingNotBuiltError | RawLoadError | RawStyleUnavailableError | E
 > =>
   Effect.scoped(
     Effect.gen(function* () {
@@ -100,7 +114,8 @@ export const runHwMetadata = <C>(
       const counters = new HwMetadataCounters()
       const spec = hwMetadataProgram(options.udpPort === undefined ? {} : { udpPort: options.udpPort }, counters)
       let prog: LoadedXdpProgram
-      if (options.style === "raw") {
+      if (options.program !== undefined) prog = yield* options.program.load(dev, clock)
+      else if (options.style === "raw") {
         const raw = rawHwMetadataFor(driver.name, config)
         if (raw instanceof RawStyleUnavailableError) return yield* Effect.fail(raw)
         prog = yield* loadRawXdpProgram(raw, dev, driver.btf?.(config), clock)
@@ -176,8 +191,8 @@ export const runHwMetadata = <C>(
           verdicts,
           found,
           errors,
-          skip: counters.skip,
-          fail: counters.fail,
+          skip: options.program?.counters().skip ?? counters.skip,
+          fail: options.program?.counters().fail ?? counters.fail,
           resolution: prog.resolution
         }
       }
