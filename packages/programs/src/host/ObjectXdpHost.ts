@@ -3,7 +3,8 @@
  * Brings the device up (scoped), prepares the object's program (@devtx/bpf-xdp), loads it
  * device-bound with the chosen kfunc binding, offers every frame and records per frame the
  * verdict the program returned and — when the program left exactly sizeof(struct xdp_meta)
- * bytes of metadata in front of the packet — the record, decoded as hw-metadata decodes it.
+ * bytes of metadata in front of the packet (devtx's 40, or the mainline selftest's 32 without
+ * the checksum members) — the record, decoded as hw-metadata decodes it.
  * The summary carries the program's globals (.data/.bss/.rodata by variable name) and executed
  * instruction counts (program, per helper, per kfunc). A program that faulted on any packet
  * fails the run with the first fault (a VmRunError: program, instruction, reason) after all
@@ -37,7 +38,7 @@ import {
 import { type BindingNotBuiltError, type KfuncBindingMode, loadBound } from "@devtx/kfuncs"
 import { Effect } from "effect"
 import { decodeXdpMeta, type HwMetadataRecord } from "../hw-metadata/HwMetadataRecord.js"
-import { XdpMeta } from "../hw-metadata/XdpMetaLayout.js"
+import { XDP_META_MAINLINE_SIZE, XdpMeta } from "../hw-metadata/XdpMetaLayout.js"
 import { TAI_START_HI, TAI_START_LO } from "./HwMetadataHost.js"
 
 export interface ObjectRunOptions<C> {
@@ -125,7 +126,11 @@ export const runObjectXdp = <C>(options: ObjectRunOptions<C>): Effect.Effect<Obj
       const inner = prog.run
       const record = (ctx: XdpBuff): number => {
         const verdict = inner(ctx)
-        const meta = xdpGetMetalen(ctx) === XdpMeta.SIZE ? decodeXdpMeta(ctx.area.view, ctx.dataMeta) : null
+        const metalen = xdpGetMetalen(ctx)
+        const meta =
+          metalen === XdpMeta.SIZE || metalen === XDP_META_MAINLINE_SIZE
+            ? decodeXdpMeta(ctx.area.view, ctx.dataMeta, metalen === XDP_META_MAINLINE_SIZE)
+            : null
         packets.push({ index: current, len: ctx.dataEnd - ctx.data, queue: ctx.rxq.queueIndex, verdict: (XdpActionName as Record<number, string>)[verdict] ?? `unknown action ${verdict}`, meta })
         return verdict
       }
