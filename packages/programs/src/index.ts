@@ -4,6 +4,7 @@
  * the hosts that run them, and the cost matrix of the two designs.
  */
 export * from "./host/HwMetadataHost.js"
+export * from "./host/ObjectXdpHost.js"
 export * from "./hw-metadata/HwMetadataProgram.js"
 export * from "./hw-metadata/HwMetadataRecord.js"
 export * from "./hw-metadata/XdpMetaLayout.js"

@@ -71,12 +71,16 @@ const runLayout = (layout: 1 | 2) =>
         driver: simDriver,
         config,
         frames,
-        loadProgram: (dev, c, clock) =>
-          Effect.tap(loadRawXdpProgram(spec, dev, simDriver.btf?.(c), clock), (p) =>
-            Effect.sync(() => {
-              resolution = p.resolution
-            })
-          )
+        program: {
+          load: (dev, clock) =>
+            Effect.tap(loadRawXdpProgram(spec, dev, simDriver.btf?.(cfg), clock), (p) =>
+              Effect.sync(() => {
+                resolution = p.resolution
+              })
+            ),
+          // the flow-mark program keeps its own log, no skip/fail counters
+          counters: () => ({ skip: 0, fail: 0 })
+        }
       })
     )
     if (run._tag === "Failure") {

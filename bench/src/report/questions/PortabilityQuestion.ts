@@ -111,6 +111,9 @@ export interface PortabilityData {
   readonly cells: ReadonlyArray<PortabilityCell>
 }
 
+/** the raw programs keep no skip/fail counters (the TS hw-metadata's own) */
+const NO_COUNTERS = () => ({ skip: 0, fail: 0 })
+
 /** A fixed-offset build as the kernel runs it: no relocation, the compiled-in offsets. */
 const kernelFixedLoad = (spec: RawXdpProgramSpec, fields: RawFieldTable, ifindex: number, clock: RawEnv["clock"]) => {
   const run = spec.instantiate({ fields, clock })
@@ -156,7 +159,10 @@ export const computePortability = (driver: DriverPackage<unknown>) =>
             driver,
             config,
             frames,
-            loadProgram: (d, c, clock) => (fixed !== undefined ? kernelFixedLoad(spec, fixed, d.ifindex, clock) : loadRawXdpProgram(spec, d, driver.btf?.(c), clock))
+            program: {
+              load: (d, clock) => (fixed !== undefined ? kernelFixedLoad(spec, fixed, d.ifindex, clock) : loadRawXdpProgram(spec, d, btf, clock)),
+              counters: NO_COUNTERS
+            }
           })
           // a build that misreads is WRONG, whatever it returns; only -EOPNOTSUPP is a declared "cannot"
           hints = compareHints(reference.packets, run.packets, undefined).map((h) =>

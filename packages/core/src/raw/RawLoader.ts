@@ -14,10 +14,7 @@
  * against the target, and any difference fails the load.
  */
 import { Data, Effect, Result } from "effect"
-import { BtfBuilder, type MemberSpec } from "../btf/BtfBuilder.js"
-import type { Btf, TypeId } from "../btf/BtfType.js"
-import { CoreRelocator } from "../btf/core/CoreRelocator.js"
-import { CoreReloKind } from "../btf/core/CoreRelocKind.js"
+import { type Btf, BtfBuilder, CoreRelocator, CoreReloKind, type MemberSpec, type TypeId } from "@devtx/bpf"
 import type { DriverBtf } from "../driver/DriverBtf.js"
 import { type RawAccessor, absentAccessor, bitfieldAccessor, plainAccessor } from "./datapath/RawAccessor.js"
 import { type RawStructDecl, rawFieldBigEndian, rawFieldBytes } from "./RawDecl.js"

@@ -15,8 +15,9 @@ import {
   type DriverPackage,
   errnoName,
   type LoadedXdpProgram,
-  loadRawXdpProgram,
   type NetDevice,
+  type TaiClock,
+  loadRawXdpProgram,
   type RawLoadError,
   type ProgramAttachError,
   u64ToDecimal,
@@ -37,10 +38,20 @@ import { rawHwMetadataFor, RawStyleUnavailableError } from "../raw/RawPrograms.j
  * the offset an unsynchronised PHC shows against TAI (reference/kernel-apis.md §5.3, igc).
  * 1_700_000_037_000_000_000 = 395812102 * 2^32 + 3548983808.
  */
-const TAI_START_HI = 395812102
-const TAI_START_LO = 3548983808
+export const TAI_START_HI = 395812102
+export const TAI_START_LO = 3548983808
 
-export interface HwMetadataRunOptions<C> {
+/**
+ * A program the host loads instead of its own (a compiled object through @devtx/bpf-xdp): given
+ * the device and the host's CLOCK_TAI, the loaded program and where its pkts_skip / pkts_fail
+ * counters are read after the run.
+ */
+export interface HwMetadataProgramSource<E> {
+  readonly load: (dev: NetDevice, clock: TaiClock) => Effect.Effect<LoadedXdpProgram, E>
+  readonly counters: () => { readonly skip: number; readonly fail: number }
+}
+
+export interface HwMetadataRunOptions<C, E = never> {
   readonly driver: DriverPackage<C>
   /** partial configuration over the driver's defaults (decoded with its schema) */
   readonly config?: Record<string, unknown>
@@ -53,11 +64,8 @@ export interface HwMetadataRunOptions<C> {
   readonly onProgress?: (done: number, total: number) => void
   /** frames offered before each NAPI poll (default 1: poll after every frame); > 1 needs rxQueues 1 */
   readonly burst?: number
-  /**
-   * load the program instead of the style/binding choice (the compare commands' fixed-offset
-   * builds run as a kernel would run them, with no relocation to refuse them)
-   */
-  readonly loadProgram?: (dev: NetDevice, config: C, clock: SimulatedTaiClock) => Effect.Effect<LoadedXdpProgram, RawLoadError>
+  /** run this program instead of the TypeScript hw-metadata (style and binding then belong to it) */
+  readonly program?: HwMetadataProgramSource<E>
 }
 
 /** A host option the device cannot honour (burst mode over several RX queues, a burst < 1). */
@@ -123,11 +131,11 @@ export interface HwMetadataRun {
   readonly summary: HwMetadataSummary
 }
 
-export const runHwMetadata = <C>(
-  options: HwMetadataRunOptions<C>
+export const runHwMetadata = <C, E = never>(
+  options: HwMetadataRunOptions<C, E>
 ): Effect.Effect<
   HwMetadataRun,
-  DriverConfigError | ProgramLoadError | ProgramAttachError | BindingNotBuiltError | RawLoadError | RawStyleUnavailableError | HostOptionError
+  DriverConfigError | ProgramLoadError | ProgramAttachError | BindingNotBuiltError | RawLoadError | RawStyleUnavailableError | HostOptionError | E
 > =>
   Effect.scoped(
     Effect.gen(function* () {
@@ -153,7 +161,7 @@ export const runHwMetadata = <C>(
         )
       let prog: LoadedXdpProgram
       let inlined: ReadonlyArray<string> = []
-      if (options.loadProgram !== undefined) prog = yield* options.loadProgram(dev, config, clock)
+      if (options.program !== undefined) prog = yield* options.program.load(dev, clock)
       else if (options.style === "raw") {
         const raw = rawHwMetadataFor(driver.name, config)
         if (raw instanceof RawStyleUnavailableError) return yield* Effect.fail(raw)
@@ -249,8 +257,8 @@ export const runHwMetadata = <C>(
           verdicts,
           found,
           errors,
-          skip: counters.skip,
-          fail: counters.fail,
+          skip: options.program?.counters().skip ?? counters.skip,
+          fail: options.program?.counters().fail ?? counters.fail,
           style: options.style === "raw" ? "raw" : "kfunc",
           resolution: options.style === "raw" ? {} : prog.resolution,
           coreRelocations: options.style === "raw" ? prog.resolution : {}
