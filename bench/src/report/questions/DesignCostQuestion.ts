@@ -15,10 +15,15 @@
  *   kernel, once    kfunc: the metadata table, ops contracts, getters, binding, inliner (core,
  *                   kfuncs); raw: the CO-RE loader (core/raw: libbpf's part in a real system)
  */
+import type { DriverBtf } from "@devtx/core"
+import { iceBtf } from "@devtx/drivers-ice"
+import { mlx5Btf } from "@devtx/drivers-mlx"
+import { simBtf } from "@devtx/drivers-sim"
 import { type CostRow, costMatrix } from "@devtx/programs"
 import { Data, Effect, Result } from "effect"
 import { type AnswerSection, sectionHtml, sectionMarkdown } from "./QuestionTables.js"
 import { COMPUTED_FOR_REPORT, isQuestionData, once, type ReportInput } from "./ReportInput.js"
+import { type CProgramCount, CProgramSourceError, countCPrograms, cProgramsPresent } from "./CProgramSources.js"
 import { COUNTING_METHOD, countFile, type FileCount, sum } from "./SourceFootprint.js"
 
 const DRIVER_PKG: Readonly<Record<string, { readonly pkg: string; readonly prefix: string }>> = {
@@ -28,6 +33,31 @@ const DRIVER_PKG: Readonly<Record<string, { readonly pkg: string; readonly prefi
 }
 
 export const matrixNics = (): ReadonlyArray<string> => Object.keys(DRIVER_PKG)
+
+/** Every BTF variant each NIC publishes (sim layouts v1/v2, ice's two context wrappers). */
+const NIC_BTFS: Readonly<Record<string, () => ReadonlyArray<DriverBtf>>> = {
+  sim: () => [simBtf(1), simBtf(2)],
+  mlx5: () => [mlx5Btf()],
+  ice: () => [iceBtf("ice_xdp_buff"), iceBtf("libeth_xdp_buff")]
+}
+
+/** type name -> the one NIC whose published (split) BTF has it; a name two NICs share has no owner */
+export const btfTypeOwner = (nics: ReadonlyArray<string> = matrixNics()): ((type: string) => string | undefined) => {
+  const owners = new Map<string, Set<string>>()
+  for (const nic of nics)
+    for (const btf of NIC_BTFS[nic]?.() ?? [])
+      for (const t of btf.split.types) {
+        const name = "name" in t ? t.name : ""
+        if (name === "") continue
+        const set = owners.get(name) ?? new Set<string>()
+        set.add(nic)
+        owners.set(name, set)
+      }
+  return (type) => {
+    const set = owners.get(type)
+    return set !== undefined && set.size === 1 ? [...set][0] : undefined
+  }
+}
 
 const tryCount = (pkg: string, file: string): FileCount | undefined => {
   try {
@@ -51,7 +81,12 @@ export interface DesignCostData {
   readonly nics: ReadonlyArray<string>
   readonly vendor: ReadonlyArray<VendorCode>
   readonly kernelOnce: { readonly kfunc: ReadonlyArray<FileCount>; readonly raw: ReadonlyArray<FileCount> }
+  /** the TypeScript programs (packages/programs/src): the model's reference programs */
   readonly programs: ReadonlyArray<CostRow>
+  /** the C programs of record (packages/programs/bpf), when present */
+  readonly cPrograms: ReadonlyArray<CProgramCount> | null
+  /** which program sources the BPF totals count */
+  readonly bpfSource: "C (packages/programs/bpf)" | "TypeScript (packages/programs/src)"
   /** totals for the NICs: kernel = vendor + kernel-once; bpf = program authors */
   readonly totals: ReadonlyArray<{ readonly design: "kfunc" | "raw"; readonly vendor: number; readonly kernelOnce: number; readonly bpf: number }>
 }
@@ -103,13 +138,32 @@ const designCostSync = (nics: ReadonlyArray<string>): DesignCostData => {
   const programs = costMatrix(nics)
   if (Result.isFailure(programs)) throw new DesignCostError({ reason: `${programs.failure.reason}: ${programs.failure.file}` })
   const rows = programs.success.filter((r) => r.style === "kfunc" || r.style === "raw")
+  let cPrograms: ReadonlyArray<CProgramCount> | null = null
+  if (cProgramsPresent()) {
+    const c = countCPrograms(nics, matrixNics(), btfTypeOwner())
+    if (c instanceof CProgramSourceError) throw new DesignCostError({ reason: c.message })
+    cPrograms = c
+  }
   const totals = (["kfunc", "raw"] as const).map((design) => ({
     design,
     vendor: vendor.reduce((a, v) => a + sum(design === "kfunc" ? v.kfunc : v.raw).lines, 0),
     kernelOnce: sum(kernelOnce[design]).lines,
-    bpf: rows.filter((r) => r.style === design).reduce((a, r) => a + r.lines, 0)
+    bpf:
+      cPrograms !== null
+        ? cPrograms.filter((r) => r.design === design).reduce((a, r) => a + r.lines, 0)
+        : rows.filter((r) => r.style === design).reduce((a, r) => a + r.lines, 0)
   }))
-  return { question: "design-cost", method: COUNTING_METHOD, nics, vendor, kernelOnce, programs: rows, totals }
+  return {
+    question: "design-cost",
+    method: COUNTING_METHOD,
+    nics,
+    vendor,
+    kernelOnce,
+    programs: rows,
+    cPrograms,
+    bpfSource: cPrograms !== null ? "C (packages/programs/bpf)" : "TypeScript (packages/programs/src)",
+    totals
+  }
 }
 
 const files = (xs: ReadonlyArray<FileCount>): string => xs.map((x) => `${x.file.replace(/^packages\//, "")} ${x.lines}`).join(", ")
@@ -119,7 +173,7 @@ export const matrixSection = (d: DesignCostData): AnswerSection => ({
   notes: [
     d.method,
     "Vendor code per NIC: kfunc = xdp_metadata_ops + inline descriptions + devtx ops (the driver's C); raw = the driver's BTF (devtx builds it by hand; a kernel's pahole generates it from structs the driver has anyway, so a real vendor writes 0 lines for it).",
-    "Program code: per program, the shared lines once plus each NIC's own path (raw); the kfunc program has no per-NIC path.",
+    "Program code: per program, the shared lines once plus each NIC's own path (raw); the kfunc program has no per-NIC path. C attribution (CProgramSources.ts): a line is a NIC's inside a `/* ---- nic ---- */` section, a top-level struct/union of a type only that NIC's BTF has, or a bpf_core_type_exists(struct T) branch of such a type; the rest is shared.",
     "Queue formats (sim v1/v2, ice ice_xdp_buff/libeth_xdp_buff, mlx5 CQE compression) are not counted separately: `devtx compare portability` shows which builds survive a layout change; mlx5 decompression (Mlx5eRq.ts) runs in the driver before either design reads the CQE."
   ],
   tables: [
@@ -134,8 +188,31 @@ export const matrixSection = (d: DesignCostData): AnswerSection => ({
         files(v.raw)
       ])
     },
+    ...(d.cPrograms === null
+      ? []
+      : [
+          {
+            caption: "Program author code, the C programs of record (packages/programs/bpf; generated headers not counted)",
+            head: ["program", "design", "lines", "branches", "shared", "per-NIC lines", "files"],
+            rows: d.cPrograms.map((r) => [
+              r.program,
+              r.design,
+              String(r.lines),
+              String(r.branches),
+              String(r.shared),
+              `${
+                r.design === "kfunc"
+                  ? "-"
+                  : Object.entries(r.perNic)
+                      .map(([k, v]) => `${k}=${v}`)
+                      .join(" ")
+              }${r.noPathFor.length > 0 ? ` (no path for ${r.noPathFor.join(",")})` : ""}`,
+              r.files.join(", ")
+            ])
+          }
+        ]),
     {
-      caption: "Program author code (lines / branches)",
+      caption: "Program author code, the TypeScript programs (packages/programs/src, the model's references)",
       head: ["program", "design", "lines", "branches", "shared", "per-NIC paths", "per-NIC lines"],
       rows: d.programs.map((r) => [
         r.program,
@@ -160,6 +237,7 @@ export const whoWritesSection = (d: DesignCostData): AnswerSection => ({
   ],
   tables: [
     {
+      caption: `BPF counted from the ${d.bpfSource} programs`,
       head: ["design", "kernel: NIC vendors (all NICs)", "kernel: once", "BPF: program authors (all programs x NICs)", "kernel share"],
       rows: d.totals.map((t) => [
         t.design,

@@ -178,6 +178,26 @@ describe("devtx compare matrix / who-writes", () => {
     expect(d.method).toContain("non-comment lines")
   })
 
+  it("counts the C programs of record: the raw hw-metadata object has a path per NIC, the raw devtx object none for ice yet; generated headers are not counted", () => {
+    const d = json(["compare", "matrix"]).data
+    expect(d.bpfSource).toBe("C (packages/programs/bpf)")
+    const c = (program: string, design: string) => d.cPrograms.find((r: { program: string; design: string }) => r.program === program && r.design === design)
+    const hw = c("hw-metadata", "raw")
+    for (const nic of ["sim", "mlx5", "ice"]) expect([nic, hw.perNic[nic] > 20]).toEqual([nic, true])
+    expect(hw.noPathFor).toEqual([])
+    expect(hw.lines).toBe(hw.shared + hw.perNic.sim + hw.perNic.mlx5 + hw.perNic.ice)
+    const tx = c("ping-pong (devtx TX)", "raw")
+    expect(tx.noPathFor).toEqual(["ice"])
+    const kfunc = c("hw-metadata", "kfunc")
+    expect(Object.values(kfunc.perNic)).toEqual([0, 0, 0])
+    for (const r of d.cPrograms) expect(r.files.some((f: string) => /devtx_(vmlinux|sim|mlx5|ice)\.h|_mainline\.h/.test(f))).toBe(false)
+    const who = json(["compare", "who-writes"]).data
+    expect(who.totals.map((t: { bpf: number }) => t.bpf)).toEqual([
+      d.cPrograms.filter((r: { design: string }) => r.design === "kfunc").reduce((a: number, r: { lines: number }) => a + r.lines, 0),
+      d.cPrograms.filter((r: { design: string }) => r.design === "raw").reduce((a: number, r: { lines: number }) => a + r.lines, 0)
+    ])
+  })
+
   it("who-writes: the kfunc design writes more in the kernel, the raw design more in BPF; --nics narrows the count", () => {
     const all = json(["compare", "who-writes"]).data
     const [k, r] = all.totals

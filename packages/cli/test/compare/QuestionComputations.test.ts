@@ -4,7 +4,7 @@
  * the fixed-offset build run as a kernel would (compiled-in offsets, no relocation) against the
  * relocator's answer on the layout it was compiled for, and the three renderers' escaping.
  */
-import { type BenchResultsFile, compareHints, footprintOfText, type AnswerSection, sectionHtml, sectionMarkdown, sectionText } from "@devtx/bench"
+import { attributeC, type BenchResultsFile, compareHints, footprintOfText, type AnswerSection, sectionHtml, sectionMarkdown, sectionText } from "@devtx/bench"
 import { compileFixedOffsets, FixedOffsetBuildError, relocateRawProgram } from "@devtx/core"
 import { simBtf } from "@devtx/drivers-sim"
 import { type HwMetadataRecord, type PacketResult, simRawHwMetadata } from "@devtx/programs"
@@ -160,5 +160,43 @@ describe("the bench report's call", () => {
     expect(portability).toContain("## Portability across layout versions: sim")
     expect(portability).toContain("## Portability across layout versions: ice")
     expect(portability).toContain("fixed-offset program compiled with rss_valid at byte 7 bit 2")
+  })
+})
+
+describe("attributeC (the C programs' per-NIC lines)", () => {
+  const owner = (t: string) => ({ sim_desc: "sim", mlx5_cqe: "mlx5" })[t]
+  it("sections, flavored top-level views and bpf_core_type_exists branches are the NIC's; the rest is shared", () => {
+    const src = [
+      "/* header comment */",
+      "struct sim_desc___sim {",
+      "\t__u32 a;",
+      "} __attribute__((preserve_access_index));",
+      "struct shared_cfg {",
+      "\t__u8 x;",
+      "};",
+      "/* ---- mlx5 ------------ */",
+      "static const __u32 table[2] = { 1, 2 };",
+      "static int mlx5_fill(void) { return 0; }",
+      "/* ---- storing -------- */",
+      "static int store(int x) { return x ? 1 : 0; }",
+      'SEC("xdp")',
+      "int prog(void *ctx)",
+      "{",
+      "\tif (bpf_core_type_exists(struct sim_desc___sim)) {",
+      "\t\tstore(1);",
+      "\t} else if (bpf_core_type_exists(struct mlx5_cqe)) {",
+      "\t\tmlx5_fill();",
+      "\t}",
+      "\treturn 2;",
+      "}"
+    ].join("\n")
+    const a = attributeC(src, ["sim", "mlx5", "ice"], owner)
+    // sim: the 3-line view, the guard line and its body; mlx5: the section's 2 lines, the else-if line,
+    // its body and the closing brace of its block
+    expect(a.perNic).toEqual({ sim: 5, mlx5: 5, ice: 0 })
+    // shared: shared_cfg (3), store (1), SEC, prog, {, return, }
+    expect(a.shared).toBe(9)
+    expect(a.sharedBranches).toBe(1)
+    expect(a.perNicBranches).toEqual({ sim: 1, mlx5: 1, ice: 0 })
   })
 })
