@@ -14,6 +14,7 @@ import { bindDevtx, DEVTX_KFUNC_CALLS, DevtxCtxOff, devtxCtxLoad, DevtxRunState 
 import type { ObjectImage, ObjectProgramImage } from "./ObjectImage.js"
 import type { ObjectMaps } from "./ObjectMaps.js"
 import { ObjectProgramNotFoundError, ObjectRunStats, pickProgram, UnknownKfuncError } from "./ObjectXdpProgram.js"
+import { rewriteCorePoison, withCorePoison } from "./CorePoison.js"
 import { TraceBuffer } from "./TraceBuffer.js"
 import { xdpHelperNames, xdpHelpers } from "./XdpHelpers.js"
 
@@ -58,8 +59,8 @@ const buildDevtxVm = (
     vm,
     {
       name: program.name,
-      insns: program.insns,
-      helpers: xdpHelpers(vm),
+      insns: rewriteCorePoison(program.insns),
+      helpers: withCorePoison(xdpHelpers(vm)),
       helperNames: stats.helperNames,
       kfuncs: calls,
       kfuncNames: program.kfuncs,

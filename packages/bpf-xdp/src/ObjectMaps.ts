@@ -75,6 +75,23 @@ export class ObjectMaps {
     return out
   }
 
+  /**
+   * Set a global variable's bytes before the programs are instantiated — what a libbpf skeleton
+   * does to .rodata between open and load (`skel->rodata->cfg = ...`). Returns a reason string
+   * when no array map has the variable or the size differs.
+   */
+  setVar(name: string, bytes: Uint8Array): string | undefined {
+    for (const m of this.maps) {
+      if (m.kind !== "array") continue
+      const v = m.def.vars.find((x) => x.name === name)
+      if (v === undefined) continue
+      if (v.size !== bytes.length) return `${this.image.file}: variable ${name} is ${v.size} bytes, not ${bytes.length}`
+      m.store.bytes.set(bytes, v.offset)
+      return undefined
+    }
+    return `${this.image.file}: no global variable ${name}`
+  }
+
   /** .data / .bss / .rodata variables by name: integers as numbers (u64 beyond 2^53 as decimal strings), others as hex bytes. */
   globals(): Record<string, number | string> {
     const out: Record<string, number | string> = {}

@@ -50,6 +50,7 @@ import { castToKernCtx, type KernCtxTypes, makeRdonlyCast } from "./KernCtxKfunc
 import type { ObjectImage, ObjectProgramImage } from "./ObjectImage.js"
 import type { ObjectMaps } from "./ObjectMaps.js"
 import { RX_KFUNC_CALLS } from "./RxKfuncCalls.js"
+import { rewriteCorePoison, withCorePoison } from "./CorePoison.js"
 import { TraceBuffer } from "./TraceBuffer.js"
 import { xdpHelperNames, xdpHelpers } from "./XdpHelpers.js"
 import { XdpMd, xdpMdLoad } from "./XdpMdCtx.js"
@@ -201,8 +202,8 @@ const buildXdpVm = (
     vm,
     {
       name: program.name,
-      insns: program.insns,
-      helpers: xdpHelpers(vm),
+      insns: rewriteCorePoison(program.insns),
+      helpers: withCorePoison(xdpHelpers(vm)),
       helperNames: stats.helperNames,
       kfuncs,
       kfuncNames: program.kfuncs,

@@ -6,10 +6,12 @@
  * program a core XdpProgramSpec / DevtxProgramSpec.
  */
 export * from "./ArrayMapStore.js"
+export * from "./CorePoison.js"
 export * from "./DevtxProgramCtx.js"
 export * from "./KernCtxKfuncs.js"
 export * from "./ObjectDevtxProgram.js"
 export * from "./ObjectImage.js"
+export * from "./ObjectImageOf.js"
 export * from "./ObjectMaps.js"
 export * from "./ObjectXdpProgram.js"
 export * from "./RxKfuncCalls.js"
