@@ -5,14 +5,17 @@
  * timestamp, vlan, checksum) the records are compared packet by packet:
  *
  *   equal        every packet: same value, or the same errno
- *   differ       some packet has two values, or two errnos, that differ (the first is shown)
- *   unavailable  one design returns an errno where the other has a value (errno and count shown)
+ *   differ       some packet has results that differ (two values, a value and -ENODATA, two
+ *                errnos); the first such packet is shown with both
+ *   unavailable  the only differences are packets where one design says -EOPNOTSUPP (it cannot
+ *                produce the hint) and the other does not (errno and count shown)
  *
  * Ground truth (core's expectedRx over the generator's FrameTruth and the driver's declared
  * RxSemantics) exists only for the built-in corpus: a capture carries no truth. Timestamps are
  * judged by their rc only (the value is the PHC at arrival, known at run time); their values are
- * compared between the designs. The programs are the TypeScript sources in packages/programs
- * (HwMetadataProgram.ts, raw/<Nic>RawHwMetadata.ts).
+ * compared between the designs. The programs: the TypeScript sources in packages/programs
+ * (HwMetadataProgram.ts, raw/<Nic>RawHwMetadata.ts), or compiled objects (`objects`: the
+ * checked-in hw_metadata_kfunc.bpf.o / hw_metadata_raw.bpf.o or a user's) run on the VM.
  */
 import { builtinCorpus, type CorpusFrame, decodeDriverConfig, type DriverPackage, errnoName, expectedRx } from "@devtx/core"
 import { driver as iceDriver } from "@devtx/drivers-ice"
@@ -20,6 +23,7 @@ import { driver as mlx5Driver } from "@devtx/drivers-mlx"
 import { driver as simDriver } from "@devtx/drivers-sim"
 import { type HwMetadataRecord, type PacketResult, runHwMetadata } from "@devtx/programs"
 import { Effect } from "effect"
+import { compiledSource, objectLabel, SAMPLE_KFUNC_OBJECT, SAMPLE_RAW_OBJECT, sampleObject } from "./CompiledPrograms.js"
 import { type AnswerSection, sectionHtml, sectionMarkdown } from "./QuestionTables.js"
 import { COMPUTED_FOR_REPORT, isQuestionData, once, type ReportInput } from "./ReportInput.js"
 
@@ -33,7 +37,7 @@ export interface HintComparison {
   readonly verdict: "equal" | "differ" | "unavailable"
   /** the first packet (frame index) whose two results differ, with both */
   readonly firstDiff: { readonly packet: number; readonly kfunc: string; readonly raw: string } | null
-  /** packets where one design gave an errno and the other a value, per design and errno */
+  /** packets where one design said -EOPNOTSUPP and the other did not, per design */
   readonly unavailable: ReadonlyArray<{ readonly design: "kfunc" | "raw"; readonly errno: string; readonly packets: number }>
   /** against the ground truth: packets matching, per design (null without truth) */
   readonly truth: { readonly checked: number; readonly kfunc: number; readonly raw: number } | null
@@ -51,6 +55,8 @@ export interface KfuncRawData {
   readonly programs: { readonly kfunc: string; readonly raw: string }
   readonly hints: ReadonlyArray<HintComparison>
 }
+
+const EOPNOTSUPP = 95
 
 const hex = (n: number): string => `0x${(n >>> 0).toString(16)}`
 const err = (e: number | null): string => `-${errnoName(e ?? 0)}`
@@ -101,6 +107,8 @@ export interface KfuncRawInput<C> {
   readonly input: string
   /** frames per NAPI poll for both runs (runHwMetadata's burst; default 1) */
   readonly burst?: number
+  /** compiled objects to run instead of the TypeScript programs (CompiledPrograms.ts) */
+  readonly objects?: { readonly kfunc: string; readonly raw: string }
 }
 
 /** Compare per hint over two runs' packets (exported for the unit tests). */
@@ -127,9 +135,9 @@ export const compareHints = (
       const a = hintOf(pk.meta, hint)
       const b = hintOf(pr.meta, hint)
       if (a.text === b.text) equal++
-      else if ((a.rc === 0) !== (b.rc === 0)) {
-        const design = a.rc === 0 ? "raw" : "kfunc"
-        const errno = a.rc === 0 ? b.text : a.text
+      else if ((a.rc === -EOPNOTSUPP) !== (b.rc === -EOPNOTSUPP)) {
+        const design = a.rc === -EOPNOTSUPP ? "kfunc" : "raw"
+        const errno = design === "kfunc" ? a.text : b.text
         const key = `${design}${errno}`
         const u = unavailable.get(key) ?? { design, errno, packets: 0 }
         u.packets++
@@ -167,9 +175,16 @@ export const computeKfuncRaw = <C>(input: KfuncRawInput<C>) =>
     const { driver, frames } = input
     const config = input.config ?? {}
     const burst = input.burst ?? 1
-    const kfunc = yield* runHwMetadata({ driver, config, frames, style: "kfunc", binding: "dev-bound", burst })
-    const raw = yield* runHwMetadata({ driver, config, frames, style: "raw", burst })
     const cfg = yield* decodeDriverConfig(driver, { ...(driver.defaultConfig as Record<string, unknown>), ...config })
+    const objects = input.objects
+    const kfunc =
+      objects === undefined
+        ? yield* runHwMetadata({ driver, config, frames, style: "kfunc", binding: "dev-bound", burst })
+        : yield* runHwMetadata({ driver, config, frames, burst, program: yield* compiledSource(objects.kfunc, driver, cfg) })
+    const raw =
+      objects === undefined
+        ? yield* runHwMetadata({ driver, config, frames, style: "raw", burst })
+        : yield* runHwMetadata({ driver, config, frames, burst, program: yield* compiledSource(objects.raw, driver, cfg) })
     const sem = driver.rxSemantics(cfg)
     const corpus = input.truth
     const truth =
@@ -187,7 +202,10 @@ export const computeKfuncRaw = <C>(input: KfuncRawInput<C>) =>
       frames: frames.length,
       burst,
       received: { kfunc: kfunc.packets.length, raw: raw.packets.length },
-      programs: { kfunc: "packages/programs/src/hw-metadata/HwMetadataProgram.ts (dev-bound)", raw: `packages/programs/src/raw/ (${driver.name} raw hw-metadata)` },
+      programs:
+        objects === undefined
+          ? { kfunc: "packages/programs/src/hw-metadata/HwMetadataProgram.ts (TypeScript, dev-bound)", raw: `packages/programs/src/raw/ (TypeScript, the ${driver.name} raw hw-metadata)` }
+          : { kfunc: `${objectLabel(objects.kfunc)} (compiled, on the VM, dev-bound)`, raw: `${objectLabel(objects.raw)} (compiled, on the VM, CO-RE against the ${driver.name} BTF)` },
       hints: compareHints(kfunc.packets, raw.packets, truth)
     }
     return data
@@ -205,7 +223,7 @@ export const kfuncRawSection = (d: KfuncRawData): AnswerSection => ({
   notes: [
     `Input ${d.input}, ${d.frames} frames, ${d.burst} per NAPI poll, configuration ${JSON.stringify(d.config)}; packets received: kfunc ${d.received.kfunc}, raw ${d.received.raw}.`,
     `Programs: kfunc ${d.programs.kfunc}; raw ${d.programs.raw}.`,
-    "Per hint: equal = same value or same errno on every packet; differ = two values or two errnos differ; unavailable = one design returns an errno where the other has a value.",
+    "Per hint: equal = same value or same errno on every packet; differ = some packet's results differ (values, a value and -ENODATA, errnos); unavailable = the only differences are a design's -EOPNOTSUPP (it cannot produce the hint).",
     d.hints[0]?.truth === null
       ? "Ground truth: none (a capture carries no generator truth; only the built-in corpus has it)."
       : "Ground truth: core's expectedRx (generator truth + the driver's declared semantics); timestamps by rc only."
@@ -228,7 +246,8 @@ export const kfuncRawSection = (d: KfuncRawData): AnswerSection => ({
 const forReport = once(() => {
   const corpus = builtinCorpus()
   return [simDriver, mlx5Driver, iceDriver].map((d) => {
-    const data = Effect.runSync(computeKfuncRaw({ driver: d as DriverPackage<unknown>, frames: corpus.map((f) => f.bytes), truth: corpus, input: "builtin" }))
+    const objects = { kfunc: sampleObject(SAMPLE_KFUNC_OBJECT), raw: sampleObject(SAMPLE_RAW_OBJECT) }
+    const data = Effect.runSync(computeKfuncRaw({ driver: d as DriverPackage<unknown>, frames: corpus.map((f) => f.bytes), truth: corpus, input: "builtin", objects }))
     const s = kfuncRawSection(data)
     return { ...s, notes: [...s.notes, COMPUTED_FOR_REPORT] }
   })

@@ -14,6 +14,11 @@
  *                 frames (the driver's own answer, which the conformance suite holds to the
  *                 ground truth): right, wrong (first packet, both values), or unavailable
  *
+ * Besides the TypeScript builds, the compiled object of record (packages/programs/bpf/
+ * hw_metadata_raw.bpf.o: one object for sim, mlx5 and ice, each path chosen at load with
+ * bpf_core_type_exists) is loaded by devtx's object loader (libbpf's CO-RE semantics: the kernel
+ * column equals it) and judged the same way.
+ *
  * Layouts: sim descriptor v1 / v2 (SimConfig.layoutVersion); ice's context wrapper as in 6.18
  * (ice_xdp_buff.eop_desc) and as in the libeth-based ice (libeth_xdp_buff.desc,
  * include/net/libeth/xdp.h; iwl-next "ice: switch to Page Pool", ice_txrx_lib.c) —
@@ -37,6 +42,7 @@ import { iceRawHwMetadata, iceRawRodataFromConfig, runHwMetadata, simRawHwMetada
 import { Data, Effect, Exit } from "effect"
 import { driver as iceDriver } from "@devtx/drivers-ice"
 import { driver as simDriver } from "@devtx/drivers-sim"
+import { compiledSource, objectLabel, SAMPLE_RAW_OBJECT, sampleObject } from "./CompiledPrograms.js"
 import { compareHints, type HintComparison } from "./KfuncRawQuestion.js"
 import { COMPUTED_FOR_REPORT, isQuestionData, once, type ReportInput } from "./ReportInput.js"
 import { type AnswerSection, sectionHtml, sectionMarkdown } from "./QuestionTables.js"
@@ -111,6 +117,10 @@ export interface PortabilityData {
   readonly cells: ReadonlyArray<PortabilityCell>
 }
 
+/** A build that misreads is WRONG whatever it returns; only its -EOPNOTSUPP is a declared "cannot" (compareHints' rule). */
+const judge = (hints: ReadonlyArray<HintComparison>): HintComparison[] =>
+  hints.map((h) => (h.verdict === "unavailable" && h.unavailable.some((u) => u.design === "kfunc") ? { ...h, verdict: "differ" as const } : h))
+
 /** the raw programs keep no skip/fail counters (the TS hw-metadata's own) */
 const NO_COUNTERS = () => ({ skip: 0, fail: 0 })
 
@@ -164,10 +174,7 @@ export const computePortability = (driver: DriverPackage<unknown>) =>
               counters: NO_COUNTERS
             }
           })
-          // a build that misreads is WRONG, whatever it returns; only -EOPNOTSUPP is a declared "cannot"
-          hints = compareHints(reference.packets, run.packets, undefined).map((h) =>
-            h.verdict === "unavailable" && h.unavailable.some((u) => u.design === "kfunc" || u.errno !== "-EOPNOTSUPP") ? { ...h, verdict: "differ" as const } : h
-          )
+          hints = judge(compareHints(reference.packets, run.packets, undefined))
         }
         cells.push({
           build: build.label,
@@ -182,6 +189,28 @@ export const computePortability = (driver: DriverPackage<unknown>) =>
           unavailable: hints?.filter((h) => h.verdict === "unavailable").map((h) => h.hint) ?? []
         })
       }
+      // the compiled object of record: CO-RE by devtx's object loader (libbpf's semantics), so the
+      // kernel's answer is the same; its NIC paths are chosen with bpf_core_type_exists
+      const objectPath = sampleObject(SAMPLE_RAW_OBJECT)
+      const objectRun = yield* Effect.exit(
+        Effect.flatMap(compiledSource(objectPath, driver, cfg), (program) => runHwMetadata({ driver, config, frames, program }))
+      )
+      const objectError = Exit.isSuccess(objectRun)
+        ? null
+        : String((objectRun.cause.reasons[0] as { error?: { message?: string } } | undefined)?.error?.message ?? "load failed")
+      const objectHints = Exit.isSuccess(objectRun) ? judge(compareHints(reference.packets, objectRun.value.packets, undefined)) : null
+      cells.push({
+        build: `compiled CO-RE object (${objectLabel(objectPath)})`,
+        fixed: false,
+        program: SAMPLE_RAW_OBJECT,
+        layout: layout.label,
+        devtxLoadError: objectError,
+        kernelLoadError: objectError,
+        hints: objectHints,
+        right: objectHints?.filter((h) => h.verdict === "equal").map((h) => h.hint) ?? [],
+        wrong: objectHints?.filter((h) => h.verdict === "differ").map((h) => h.hint) ?? [],
+        unavailable: objectHints?.filter((h) => h.verdict === "unavailable").map((h) => h.hint) ?? []
+      })
     }
     const data: PortabilityData = { question: "portability", driver: driver.name, frames: frames.length, layouts: plan.layouts.map((l) => l.label), cells }
     return data

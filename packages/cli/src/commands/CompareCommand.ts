@@ -3,16 +3,22 @@
  * from the sources, never from a number written down. Text output by default, `--json` for one
  * JSON object per command.
  *
- *   kfunc-raw --driver D [--pcap F] [--config F] [--burst N]   both designs and the truth, per hint
+ *   kfunc-raw --driver D [--pcap F] [--config F] [--burst N] [--programs compiled|ts]
+ *             [--object-kfunc F] [--object-raw F]      both designs and the truth, per hint
  *   portability --driver D                         one raw object against every layout version
  *   new-field                                      the sim's v2 flow_mark: raw field-exists vs a new kfunc
  *   matrix [--nics a,b]                            vendor code and program-author code per design
  *   who-writes [--nics a,b]                        the same counts as kernel (C) vs BPF
  *
- * The programs are the TypeScript kfunc and raw hw-metadata programs of packages/programs (the
- * compiled C objects are not used by these commands yet: no --object flag).
+ * kfunc-raw runs the compiled objects by default (packages/programs/bpf/hw_metadata_kfunc.bpf.o
+ * and hw_metadata_raw.bpf.o on the VM; --object-kfunc / --object-raw name others) and the
+ * TypeScript programs of packages/programs/src with --programs ts. portability and new-field run
+ * the TypeScript raw builds (and portability the compiled raw object too).
  */
 import {
+  SAMPLE_KFUNC_OBJECT,
+  SAMPLE_RAW_OBJECT,
+  sampleObject,
   computeDesignCost,
   computeKfuncRaw,
   computeNewField,
@@ -49,11 +55,35 @@ const kfuncRaw = Command.make(
       Flag.withDescription("frames received before each NAPI poll, as devtx run --burst (mlx5 CQE compression sessions form only with > 1; needs rxQueues 1)"),
       Flag.withDefault(1)
     ),
+    programs: Flag.Literals("programs", ["compiled", "ts"]).pipe(
+      Flag.withDescription(
+        "compiled (default): the clang-built objects packages/programs/bpf/hw_metadata_kfunc.bpf.o and hw_metadata_raw.bpf.o on the VM; ts: the TypeScript programs of packages/programs/src"
+      ),
+      Flag.withDefault("compiled")
+    ),
+    objectKfunc: Flag.String("object-kfunc").pipe(Flag.withDescription("a compiled kfunc-style XDP object to run instead of hw_metadata_kfunc.bpf.o"), Flag.optional),
+    objectRaw: Flag.String("object-raw").pipe(Flag.withDescription("a compiled raw-style XDP object to run instead of hw_metadata_raw.bpf.o"), Flag.optional),
     json: jsonFlag
   },
   (o) =>
     Effect.gen(function* () {
       const driver = yield* findDriver(o.driver)
+      if (o.programs === "ts" && (Option.isSome(o.objectKfunc) || Option.isSome(o.objectRaw)))
+        return yield* Effect.fail(
+          new CompareOptionError({
+            command: "kfunc-raw",
+            option: "--programs",
+            value: "ts",
+            reason: "--object-kfunc / --object-raw name compiled objects; drop --programs ts"
+          })
+        )
+      const objects =
+        o.programs === "ts"
+          ? undefined
+          : {
+              kfunc: Option.getOrElse(o.objectKfunc, () => sampleObject(SAMPLE_KFUNC_OBJECT)),
+              raw: Option.getOrElse(o.objectRaw, () => sampleObject(SAMPLE_RAW_OBJECT))
+            }
       const config = Option.isSome(o.config) ? yield* readConfigFile(driver, o.config.value) : {}
       yield* decodeDriverConfig(driver, { ...(driver.defaultConfig as Record<string, unknown>), ...config })
       const corpus = builtinCorpus()
@@ -61,7 +91,7 @@ const kfuncRaw = Command.make(
       if (src !== undefined && src.frames.length === 0)
         return yield* Effect.fail(new NoFramesError({ path: src.input, reason: "no packet can be fed to a NIC (no Ethernet-reconstructible packet in the capture)" }))
       const frames = src?.frames ?? corpus.map((f) => f.bytes)
-      const data = yield* computeKfuncRaw({ driver, config, frames, burst: o.burst, input: src?.input ?? "builtin", ...(src === undefined ? { truth: corpus } : {}) })
+      const data = yield* computeKfuncRaw({ driver, config, frames, burst: o.burst, ...(objects === undefined ? {} : { objects }), input: src?.input ?? "builtin", ...(src === undefined ? { truth: corpus } : {}) })
       // frame indices -> the capture's packet numbers
       const shown =
         src === undefined
@@ -78,7 +108,7 @@ const kfuncRaw = Command.make(
     })
 ).pipe(
   Command.withDescription(
-    "run the kfunc and the raw hw-metadata program (packages/programs, TypeScript) and the ground truth on the same frames; per hint: equal / differ / unavailable"
+    "run the kfunc and the raw hw-metadata program (default: the compiled objects of packages/programs/bpf on the VM; --programs ts: the TypeScript ones) and the ground truth on the same frames; per hint: equal / differ / unavailable"
   )
 )
 

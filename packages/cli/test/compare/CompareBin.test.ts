@@ -54,10 +54,12 @@ describe("devtx compare portability", () => {
     const r = json(["compare", "portability", "--driver", "sim"])
     expect(r.question).toBe("portability")
     const cells: Cell[] = r.data.cells
-    expect(cells.length).toBe(4)
+    expect(cells.length).toBe(6)
     for (const v of [/v1/, /v2/]) {
-      const core = cell(cells, /CO-RE/, v)
+      const core = cell(cells, /^CO-RE/, v)
       expect([core.devtxLoadError, core.kernelLoadError, core.right]).toEqual([null, null, ALL])
+      const object = cell(cells, /compiled CO-RE object \(packages\/programs\/bpf\/hw_metadata_raw\.bpf\.o\)/, v)
+      expect([object.devtxLoadError, object.kernelLoadError, object.right]).toEqual([null, null, ALL])
     }
     const fixedV1 = cell(cells, /fixed/, /v1/)
     expect([fixedV1.devtxLoadError, fixedV1.kernelLoadError, fixedV1.right]).toEqual([null, null, ALL])
@@ -72,9 +74,15 @@ describe("devtx compare portability", () => {
 
   it("ice: the 6.18 build fails on the libeth-based ice (no ice_xdp_buff); the two-wrapper build loads on both; the fixed build reads the same +56 on both", () => {
     const cells: Cell[] = json(["compare", "portability", "--driver", "ice"]).data.cells
-    expect(cells.length).toBe(6)
+    expect(cells.length).toBe(8)
     const hintsOk = (c: Cell) => expect([c.right, c.wrong, c.unavailable]).toEqual([["rx_hash", "vlan", "checksum"], [], ["timestamp"]])
-    for (const c of cells.filter((x) => /6\.18:/.test(x.layout))) {
+    // the compiled object reaches pkt_ctx (kernel memory) and so has the timestamp on 6.18; on the
+    // libeth-based ice its bpf_core_type_exists(ice_xdp_buff) is false: it loads and says -EOPNOTSUPP for every hint
+    const object618 = cell(cells, /compiled CO-RE object/, /6\.18:/)
+    expect([object618.devtxLoadError, object618.right]).toEqual([null, ALL])
+    const objectLibeth = cell(cells, /compiled CO-RE object/, /libeth/)
+    expect([objectLibeth.devtxLoadError, objectLibeth.kernelLoadError, objectLibeth.right, objectLibeth.wrong, objectLibeth.unavailable]).toEqual([null, null, [], [], ALL])
+    for (const c of cells.filter((x) => /6\.18:/.test(x.layout) && !/compiled CO-RE object/.test(x.build))) {
       expect([c.build, c.devtxLoadError, c.kernelLoadError]).toEqual([c.build, null, null])
       hintsOk(c)
     }
@@ -84,6 +92,7 @@ describe("devtx compare portability", () => {
     expect(old.kernelLoadError).toBe(old.devtxLoadError)
     expect([old.right, old.wrong]).toEqual([[], []])
     const both = cell(cells, /both wrappers/, /libeth/)
+    expect(old.build).toBe("CO-RE, written for 6.18 (ice_xdp_buff)")
     expect([both.devtxLoadError, both.kernelLoadError]).toEqual([null, null])
     hintsOk(both)
     const fixed = cell(cells, /fixed/, /libeth/)
@@ -135,13 +144,31 @@ describe("devtx compare kfunc-raw", () => {
     for (const h of d.hints) expect([h.hint, h.truth.kfunc, h.truth.raw]).toEqual([h.hint, h.truth.checked, h.truth.checked])
   })
 
-  it("ice: the raw design has no timestamp (-EOPNOTSUPP on every packet); the rest equal", () => {
+  it("ice, compiled objects (the default): every hint equal — the raw object extends the timestamp from pkt_ctx", () => {
     const d = json(["compare", "kfunc-raw", "--driver", "ice"]).data
+    expect(d.programs.raw).toBe("packages/programs/bpf/hw_metadata_raw.bpf.o (compiled, on the VM, CO-RE against the ice BTF)")
+    expect(d.hints.map((h: { verdict: string }) => h.verdict)).toEqual(["equal", "equal", "equal", "equal"])
+  })
+
+  it("ice, the TypeScript programs: the raw one has no timestamp (-EOPNOTSUPP on every packet); the rest equal", () => {
+    const d = json(["compare", "kfunc-raw", "--driver", "ice", "--programs", "ts"]).data
     const ts = d.hints.find((h: { hint: string }) => h.hint === "timestamp")
     expect(ts.verdict).toBe("unavailable")
     expect(ts.unavailable).toEqual([{ design: "raw", errno: "-EOPNOTSUPP", packets: ts.packets }])
     expect(ts.firstDiff.raw).toBe("-EOPNOTSUPP")
     expect(d.hints.filter((h: { verdict: string }) => h.verdict === "equal").map((h: { hint: string }) => h.hint)).toEqual(["rx_hash", "vlan", "checksum"])
+  })
+
+  it("--object-raw names another object; a missing one and --programs ts with --object-* are typed errors", () => {
+    const d = json(["compare", "kfunc-raw", "--driver", "sim", "--object-raw", "packages/programs/bpf/hw_metadata_kfunc.bpf.o"]).data
+    expect(d.programs.raw).toContain("packages/programs/bpf/hw_metadata_kfunc.bpf.o")
+    expect(d.hints.map((h: { verdict: string }) => h.verdict)).toEqual(["equal", "equal", "equal", "equal"])
+    const missing = devtx(["compare", "kfunc-raw", "--driver", "sim", "--object-raw", path.join(tmp, "none.bpf.o")])
+    expect(missing.code).toBe(1)
+    expect(missing.err).toMatch(/^devtx: ObjectFileError: .*none\.bpf\.o: /)
+    const both = devtx(["compare", "kfunc-raw", "--driver", "sim", "--programs", "ts", "--object-kfunc", "x.o"])
+    expect(both.code).toBe(1)
+    expect(both.err).toBe("devtx: CompareOptionError: compare kfunc-raw --programs 'ts': --object-kfunc / --object-raw name compiled objects; drop --programs ts\n")
   })
 
   it("mlx5 with CQE compression: a burst loses hashes in both designs alike (mini CQEs carry no hash)", () => {
