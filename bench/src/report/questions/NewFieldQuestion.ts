@@ -18,10 +18,12 @@
 import { builtinCorpus, decodeDriverConfig, errnoName, expectedHash, loadRawXdpProgram, METADATA_KFUNC_TABLE } from "@devtx/core"
 import { driver as simDriver, RSS_INDIR_SIZE, type SimConfig } from "@devtx/drivers-sim"
 import { FlowMarkLog, runHwMetadata, simRawFlowMark } from "@devtx/programs"
+import { join } from "node:path"
 import { Effect } from "effect"
 import { type AnswerSection, sectionHtml, sectionMarkdown } from "./QuestionTables.js"
 import { COMPUTED_FOR_REPORT, isQuestionData, once, type ReportInput } from "./ReportInput.js"
-import { COUNTING_METHOD, countFile, type FileCount, footprint, sum } from "./SourceFootprint.js"
+import { bpfSourceDir, cProgramsPresent } from "./CProgramSources.js"
+import { COUNTING_METHOD, countFile, type FileCount, footprint, footprintOfFile, sum } from "./SourceFootprint.js"
 
 export interface NewFieldLayoutRun {
   readonly layout: number
@@ -47,7 +49,7 @@ export interface NewFieldData {
   readonly kfuncTable: ReadonlyArray<string>
   /** footprint of the rx_vlan_tag getter, per file of the kfunc design */
   readonly kfuncFootprint: { readonly shared: ReadonlyArray<FileCount>; readonly perDriver: ReadonlyArray<{ readonly nic: string; readonly files: ReadonlyArray<FileCount> }> }
-  /** the kfunc program's lines that name the getter (one program for every NIC) */
+  /** the kfunc program's lines that name the getter (one program for every NIC): the C object's source (lines naming vlan) and the TS program */
   readonly kfuncProgram: ReadonlyArray<FileCount>
   readonly rawFootprint: { readonly driver: ReadonlyArray<FileCount>; readonly program: ReadonlyArray<FileCount> }
   readonly hardware: ReadonlyArray<FileCount>
@@ -144,7 +146,12 @@ export const computeNewField = () =>
         ],
         perDriver: driverFiles.map((d) => ({ nic: d.nic, files: d.files.map((f) => footprint(d.pkg, f, VLAN_TAG)) }))
       },
-      kfuncProgram: [footprint("@devtx/programs", "hw-metadata/HwMetadataProgram.ts", VLAN_TAG)],
+      kfuncProgram: [
+        ...(cProgramsPresent()
+          ? [footprintOfFile(join(bpfSourceDir(), "hw_metadata_kfunc.bpf.c"), "packages/programs/bpf/hw_metadata_kfunc.bpf.c", /vlan/)]
+          : []),
+        footprint("@devtx/programs", "hw-metadata/HwMetadataProgram.ts", VLAN_TAG)
+      ],
       rawFootprint: {
         driver: [footprint("@devtx/drivers-sim", "SimBtf.ts", FLOW_MARK)],
         program: [countFile("@devtx/programs", "raw/SimRawFlowMark.ts")]
@@ -185,7 +192,7 @@ export const newFieldSection = (d: NewFieldData): AnswerSection => ({
           "kfunc (a new getter, as rx_vlan_tag)",
           lines(d.kfuncFootprint.shared),
           d.kfuncFootprint.perDriver.map((p) => `${p.nic}: ${lines(p.files)}`).join("; "),
-          `${lines(d.kfuncProgram)}, once for every NIC`
+          `${d.kfuncProgram.map((f) => `${f.file.replace(/^packages\//, "")} ${f.lines}`).join(" / ")} (one program in C and its TS version), once for every NIC`
         ],
         ["raw (flow_mark)", "0", `sim: ${lines(d.rawFootprint.driver)} (BTF member; pahole's in a kernel)`, `${lines(d.rawFootprint.program)}, per NIC that has the field`],
         ["both: the device writes it", "-", `sim: ${lines(d.hardware)}`, "-"]

@@ -84,6 +84,9 @@ export const footprint = (pkg: string, file: string, pattern: RegExp): FileCount
   ...footprintOfText(text(join(packageSrc(pkg), file)), pattern)
 })
 
+/** Footprint of `pattern` in the file at `path`, labelled `label` (e.g. packages/programs/bpf/x.bpf.c). */
+export const footprintOfFile = (path: string, label: string, pattern: RegExp): FileCount => ({ file: label, ...footprintOfText(text(path), pattern) })
+
 export const sum = (xs: ReadonlyArray<FileCount>): { readonly lines: number; readonly branches: number } => ({
   lines: xs.reduce((a, x) => a + x.lines, 0),
   branches: xs.reduce((a, x) => a + x.branches, 0)
