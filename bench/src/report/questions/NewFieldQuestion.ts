@@ -3,8 +3,9 @@
  * `flow_mark` (sim_rx_desc_wb @28: the RSS indirection index the hash selected, hash &
  * (RSS_INDIR_SIZE - 1), 0 when not hashed; SimRxDescriptor.ts).
  *
- * Raw side, run: one program (programs' SimRawFlowMark.ts, flow_mark declared optional) loads on
- * v1 and v2 over the built-in corpus; per layout: does it load, is the field there
+ * Raw side, run: one program — programs' SimRawFlowMark.ts (flow_mark declared optional) and its
+ * compiled form packages/programs/bpf/flow_mark_raw.bpf.o (bpf_core_field_exists; on the VM,
+ * CO-RE by the object loader) — loads on v1 and v2 over the built-in corpus; per layout: does it load, is the field there
  * (FIELD_EXISTS), the per-packet rc counts, and the values against the truth (core's expected
  * hash & (RSS_INDIR_SIZE - 1) when the frame is hashed).
  *
@@ -15,24 +16,46 @@
  * footprint of flow_mark (the driver's BTF member, the program). The hardware writing the field is
  * the same in both designs and counted once, apart. Footprint rule: SourceFootprint.ts.
  */
-import { builtinCorpus, decodeDriverConfig, errnoName, expectedHash, loadRawXdpProgram, METADATA_KFUNC_TABLE } from "@devtx/core"
+import { existsSync } from "node:fs"
+import {
+  builtinCorpus,
+  decodeDriverConfig,
+  errnoName,
+  expectedHash,
+  loadRawXdpProgram,
+  METADATA_KFUNC_TABLE,
+  type NetDevice,
+  type RawLoadError,
+  type TaiClock
+} from "@devtx/core"
 import { driver as simDriver, RSS_INDIR_SIZE, type SimConfig } from "@devtx/drivers-sim"
-import { FlowMarkLog, runHwMetadata, simRawFlowMark } from "@devtx/programs"
+import {
+  FlowMarkLog,
+  type HwMetadataProgramSource,
+  type ObjectProgramHandle,
+  objectProgramSource,
+  readObjectImage,
+  runHwMetadata,
+  samplePath,
+  simRawFlowMark
+} from "@devtx/programs"
 import { join } from "node:path"
 import { Effect } from "effect"
 import { type AnswerSection, sectionHtml, sectionMarkdown } from "./QuestionTables.js"
 import { COMPUTED_FOR_REPORT, isQuestionData, once, type ReportInput } from "./ReportInput.js"
 import { bpfSourceDir, cProgramsPresent } from "./CProgramSources.js"
-import { COUNTING_METHOD, countFile, type FileCount, footprint, footprintOfFile, sum } from "./SourceFootprint.js"
+import { COUNTING_METHOD, countFile, countPath, type FileCount, footprint, footprintOfFile, sum } from "./SourceFootprint.js"
 
 export interface NewFieldLayoutRun {
+  /** the program of record that ran: the TS program or the compiled object */
+  readonly program: string
   readonly layout: number
   readonly loads: boolean
   readonly loadError: string | null
   /** FIELD_EXISTS for flow_mark on this layout */
   readonly fieldExists: boolean
-  /** byte offset the relocation resolved, -1 when absent */
-  readonly byteOffset: number
+  /** byte offset the relocation resolved (TS loader), null when absent or not reported (the object) */
+  readonly byteOffset: number | null
   readonly packets: number
   /** per rc ("0", "-ENODATA", "-EOPNOTSUPP"): packets */
   readonly rc: Readonly<Record<string, number>>
@@ -58,7 +81,29 @@ export interface NewFieldData {
 const VLAN_TAG = /vlan_tag|VlanTag|vlanTag|VLAN_TAG|vlan-tag/
 const FLOW_MARK = /flow_mark|FLOW_MARK|flowMark/
 
-const runLayout = (layout: 1 | 2) =>
+/** The run's per-packet output, whichever program produced it. */
+interface FlowMarkOutput {
+  readonly count: number
+  readonly rc: ArrayLike<number>
+  readonly marks: ArrayLike<number>
+}
+
+const TS_PROGRAM = "packages/programs/src/raw/SimRawFlowMark.ts"
+export const FLOW_MARK_OBJECT = "flow_mark_raw.bpf.o"
+
+/** little-endian words of a .bss array as globals() prints it (hex bytes) */
+const words = (hex: string | number | undefined, signed: boolean): number[] => {
+  const s = typeof hex === "string" ? hex : ""
+  const out: number[] = []
+  for (let i = 0; i + 8 <= s.length; i += 8) {
+    const b = [0, 2, 4, 6].map((k) => Number.parseInt(s.slice(i + k, i + k + 2), 16))
+    const u = (b[0]! | (b[1]! << 8) | (b[2]! << 16) | (b[3]! << 24)) >>> 0
+    out.push(signed ? u | 0 : u)
+  }
+  return out
+}
+
+const runLayout = (layout: 1 | 2, compiled: boolean) =>
   Effect.gen(function* () {
     const corpus = builtinCorpus()
     const frames = corpus.map((f) => f.bytes)
@@ -66,57 +111,74 @@ const runLayout = (layout: 1 | 2) =>
     const cfg: SimConfig = yield* decodeDriverConfig(simDriver, { ...simDriver.defaultConfig, ...config })
     const sem = simDriver.rxSemantics(cfg)
     const log = new FlowMarkLog(frames.length)
-    const spec = simRawFlowMark(log)
     let resolution: Readonly<Record<string, string>> = {}
-    const run = yield* Effect.exit(
-      runHwMetadata({
-        driver: simDriver,
-        config,
-        frames,
-        program: {
-          load: (dev, clock) =>
-            Effect.tap(loadRawXdpProgram(spec, dev, simDriver.btf?.(cfg), clock), (p) =>
-              Effect.sync(() => {
-                resolution = p.resolution
-              })
-            ),
-          // the flow-mark program keeps its own log, no skip/fail counters
-          counters: () => ({ skip: 0, fail: 0 })
-        }
-      })
-    )
+    const handle: ObjectProgramHandle = { maps: undefined, stats: undefined }
+    const tsSource: HwMetadataProgramSource<RawLoadError> = {
+      load: (dev: NetDevice, clock: TaiClock) =>
+        Effect.tap(loadRawXdpProgram(simRawFlowMark(log), dev, simDriver.btf?.(cfg), clock), (p) =>
+          Effect.sync(() => {
+            resolution = p.resolution
+          })
+        ),
+      // the flow-mark program keeps its own log, no skip/fail counters
+      counters: () => ({ skip: 0, fail: 0 })
+    }
+    const runWith = <E>(program: HwMetadataProgramSource<E>) => runHwMetadata({ driver: simDriver, config, frames, program })
+    const run = compiled
+      ? yield* Effect.exit(
+          Effect.flatMap(readObjectImage(samplePath(FLOW_MARK_OBJECT), simDriver, cfg), (image) => runWith(objectProgramSource(image, {}, handle)))
+        )
+      : yield* Effect.exit(runWith(tsSource))
+    const label = compiled ? `packages/programs/bpf/${FLOW_MARK_OBJECT}` : TS_PROGRAM
     if (run._tag === "Failure") {
       const e = (run.cause.reasons[0] as { error?: { message?: string } } | undefined)?.error
-      return { layout, loads: false, loadError: e?.message ?? "load failed", fieldExists: false, byteOffset: -1, packets: 0, rc: {}, truthOk: 0, firstMiss: null }
+      const failed: NewFieldLayoutRun = {
+        program: label,
+        layout,
+        loads: false,
+        loadError: e?.message ?? "load failed",
+        fieldExists: false,
+        byteOffset: null,
+        packets: 0,
+        rc: {},
+        truthOk: 0,
+        firstMiss: null
+      }
+      return failed
     }
-    const at = resolution["sim_rx_desc_wb.flow_mark"] ?? "absent"
+    const g = handle.maps?.globals() ?? {}
+    const out: FlowMarkOutput = compiled ? { count: Number(g.marks_n ?? 0), rc: words(g.mark_rc, true), marks: words(g.mark_val, false) } : log
     const rc: Record<string, number> = {}
     let truthOk = 0
     let firstMiss: NewFieldLayoutRun["firstMiss"] = null
     const packets = run.value.packets
-    for (let i = 0; i < log.count && i < packets.length; i++) {
-      const r = log.rc[i]!
+    const n = Math.min(out.count, packets.length)
+    for (let i = 0; i < n; i++) {
+      const r = out.rc[i]!
       const key = r === 0 ? "0" : `-${errnoName(-r)}`
       rc[key] = (rc[key] ?? 0) + 1
       const f = corpus[packets[i]!.index]!
       const h = expectedHash(f.truth, sem)
       const truth = layout === 1 ? "-EOPNOTSUPP" : h.rc === 0 ? `mark ${h.hash & (RSS_INDIR_SIZE - 1)}` : "-ENODATA"
-      const got = r === 0 ? `mark ${log.marks[i]}` : key
+      const got = r === 0 ? `mark ${out.marks[i]}` : key
       if (got === truth) truthOk++
       else if (firstMiss === null) firstMiss = { packet: packets[i]!.index, got, truth }
     }
-    const out: NewFieldLayoutRun = {
+    const at = resolution["sim_rx_desc_wb.flow_mark"]
+    const result: NewFieldLayoutRun = {
+      program: label,
       layout,
       loads: true,
       loadError: null,
-      fieldExists: at !== "absent",
-      byteOffset: at === "absent" ? -1 : Number(at.slice(1).split("/")[0]),
-      packets: Math.min(log.count, packets.length),
+      // the TS loader reports the relocation; for the object, what it did: any rc but -EOPNOTSUPP means the field resolved
+      fieldExists: at !== undefined ? at !== "absent" : Object.keys(rc).some((k) => k !== "-EOPNOTSUPP"),
+      byteOffset: at !== undefined && at !== "absent" ? Number(at.slice(1).split("/")[0]) : null,
+      packets: n,
       rc,
       truthOk,
       firstMiss
     }
-    return out
+    return result
   })
 
 const driverFiles: ReadonlyArray<{ readonly nic: string; readonly pkg: string; readonly files: ReadonlyArray<string> }> = [
@@ -127,7 +189,8 @@ const driverFiles: ReadonlyArray<{ readonly nic: string; readonly pkg: string; r
 
 export const computeNewField = () =>
   Effect.gen(function* () {
-    const runs = [yield* runLayout(1), yield* runLayout(2)]
+    const runs = [yield* runLayout(1, false), yield* runLayout(2, false)]
+    if (existsSync(samplePath(FLOW_MARK_OBJECT))) runs.push(yield* runLayout(1, true), yield* runLayout(2, true))
     const data: NewFieldData = {
       question: "new-field",
       method: `${COUNTING_METHOD} Footprint of a name: code lines matching it plus the blocks they open.`,
@@ -154,7 +217,12 @@ export const computeNewField = () =>
       ],
       rawFootprint: {
         driver: [footprint("@devtx/drivers-sim", "SimBtf.ts", FLOW_MARK)],
-        program: [countFile("@devtx/programs", "raw/SimRawFlowMark.ts")]
+        program: [
+          ...(existsSync(join(bpfSourceDir(), "flow_mark_raw.bpf.c"))
+            ? [countPath(join(bpfSourceDir(), "flow_mark_raw.bpf.c"), "packages/programs/bpf/flow_mark_raw.bpf.c")]
+            : []),
+          countFile("@devtx/programs", "raw/SimRawFlowMark.ts")
+        ]
       },
       hardware: [footprint("@devtx/drivers-sim", "datapath/SimHardwareModel.ts", FLOW_MARK), footprint("@devtx/drivers-sim", "datapath/SimRxDescriptor.ts", FLOW_MARK)]
     }
@@ -171,12 +239,13 @@ export const newFieldSection = (d: NewFieldData): AnswerSection => ({
   ],
   tables: [
     {
-      caption: "The raw program on each layout",
-      head: ["layout", "loads", "flow_mark", "rc per packet", "truth ok", "first miss"],
+      caption: "The raw program on each layout (one build each: the TS program and the compiled object)",
+      head: ["program", "layout", "loads", "flow_mark", "rc per packet", "truth ok", "first miss"],
       rows: d.runs.map((r) => [
+        r.program,
         `v${r.layout}`,
         r.loads ? "yes" : `no: ${r.loadError}`,
-        r.fieldExists ? `present @${r.byteOffset}` : "absent (FIELD_EXISTS = 0)",
+        r.fieldExists ? `present${r.byteOffset === null ? "" : ` @${r.byteOffset}`}` : "absent (FIELD_EXISTS = 0)",
         Object.entries(r.rc)
           .map(([k, v]) => `${k}=${v}`)
           .join(" "),
@@ -194,7 +263,7 @@ export const newFieldSection = (d: NewFieldData): AnswerSection => ({
           d.kfuncFootprint.perDriver.map((p) => `${p.nic}: ${lines(p.files)}`).join("; "),
           `${d.kfuncProgram.map((f) => `${f.file.replace(/^packages\//, "")} ${f.lines}`).join(" / ")} (one program in C and its TS version), once for every NIC`
         ],
-        ["raw (flow_mark)", "0", `sim: ${lines(d.rawFootprint.driver)} (BTF member; pahole's in a kernel)`, `${lines(d.rawFootprint.program)}, per NIC that has the field`],
+        ["raw (flow_mark)", "0", `sim: ${lines(d.rawFootprint.driver)} (BTF member; pahole's in a kernel)`, `${d.rawFootprint.program.map((f) => `${f.file.replace(/^packages\//, "")} ${f.lines}`).join(" / ")} (C and TS), per NIC that has the field`],
         ["both: the device writes it", "-", `sim: ${lines(d.hardware)}`, "-"]
       ]
     }

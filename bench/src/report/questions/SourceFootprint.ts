@@ -84,6 +84,9 @@ export const footprint = (pkg: string, file: string, pattern: RegExp): FileCount
   ...footprintOfText(text(join(packageSrc(pkg), file)), pattern)
 })
 
+/** The file at `path` counted by the rules, labelled `label`. */
+export const countPath = (path: string, label: string): FileCount => ({ file: label, ...countSource(text(path)) })
+
 /** Footprint of `pattern` in the file at `path`, labelled `label` (e.g. packages/programs/bpf/x.bpf.c). */
 export const footprintOfFile = (path: string, label: string, pattern: RegExp): FileCount => ({ file: label, ...footprintOfText(text(path), pattern) })
 

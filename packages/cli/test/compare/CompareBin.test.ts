@@ -119,8 +119,17 @@ describe("devtx compare portability", () => {
 describe("devtx compare new-field", () => {
   it("flow_mark: absent on v1 (every packet -EOPNOTSUPP), present @28 on v2 and equal to the truth; no kfunc getter; both sides' footprints counted", () => {
     const d = json(["compare", "new-field"]).data
-    const [v1, v2] = d.runs
-    expect([v1.layout, v1.loads, v1.fieldExists, v1.byteOffset]).toEqual([1, true, false, -1])
+    expect(d.runs.map((r: { program: string; layout: number }) => [r.program, r.layout])).toEqual([
+      ["packages/programs/src/raw/SimRawFlowMark.ts", 1],
+      ["packages/programs/src/raw/SimRawFlowMark.ts", 2],
+      ["packages/programs/bpf/flow_mark_raw.bpf.o", 1],
+      ["packages/programs/bpf/flow_mark_raw.bpf.o", 2]
+    ])
+    const [v1, v2, o1, o2] = d.runs
+    // the compiled object: the same answers through clang's bpf_core_field_exists relocation
+    expect([o1.loads, o1.fieldExists, o1.rc, o1.truthOk]).toEqual([true, false, v1.rc, v1.packets])
+    expect([o2.loads, o2.fieldExists, o2.rc, o2.truthOk, o2.firstMiss]).toEqual([true, true, v2.rc, v2.packets, null])
+    expect([v1.layout, v1.loads, v1.fieldExists, v1.byteOffset]).toEqual([1, true, false, null])
     expect(Object.keys(v1.rc)).toEqual(["-EOPNOTSUPP"])
     expect(v1.rc["-EOPNOTSUPP"]).toBe(v1.packets)
     expect([v2.layout, v2.loads, v2.fieldExists, v2.byteOffset]).toEqual([2, true, true, 28])
@@ -133,7 +142,10 @@ describe("devtx compare new-field", () => {
     for (const p of d.kfuncFootprint.perDriver) for (const f of p.files) expect([p.nic, f.file, f.lines > 0]).toEqual([p.nic, f.file, true])
     expect(d.kfuncFootprint.shared.reduce((a: number, f: { lines: number }) => a + f.lines, 0)).toBeGreaterThan(10)
     expect(d.rawFootprint.driver[0].lines).toBeGreaterThan(0)
-    expect(d.rawFootprint.program[0].file).toBe("packages/programs/src/raw/SimRawFlowMark.ts")
+    expect(d.rawFootprint.program.map((f: { file: string }) => f.file)).toEqual([
+      "packages/programs/bpf/flow_mark_raw.bpf.c",
+      "packages/programs/src/raw/SimRawFlowMark.ts"
+    ])
   })
 })
 
