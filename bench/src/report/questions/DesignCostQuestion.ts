@@ -24,6 +24,7 @@ import { Data, Effect, Result } from "effect"
 import { type AnswerSection, sectionHtml, sectionMarkdown } from "./QuestionTables.js"
 import { COMPUTED_FOR_REPORT, isQuestionData, once, type ReportInput } from "./ReportInput.js"
 import { type CProgramCount, CProgramSourceError, countCPrograms, cProgramsPresent } from "./CProgramSources.js"
+import { computeQueueFormats, type QueueFormatRow } from "./QueueFormats.js"
 import { COUNTING_METHOD, countFile, type FileCount, sum } from "./SourceFootprint.js"
 
 const DRIVER_PKG: Readonly<Record<string, { readonly pkg: string; readonly prefix: string }>> = {
@@ -85,6 +86,8 @@ export interface DesignCostData {
   readonly programs: ReadonlyArray<CostRow>
   /** the C programs of record (packages/programs/bpf), when present */
   readonly cPrograms: ReadonlyArray<CProgramCount> | null
+  /** per NIC and queue format, what the compiled raw object answers (runs; QueueFormats.ts), when computed */
+  readonly queueFormats: ReadonlyArray<QueueFormatRow> | null
   /** which program sources the BPF totals count */
   readonly bpfSource: "C (packages/programs/bpf)" | "TypeScript (packages/programs/src)"
   /** totals for the NICs: kernel = vendor + kernel-once; bpf = program authors */
@@ -98,10 +101,15 @@ export class DesignCostError extends Data.TaggedError("DesignCostError")<{ reado
 }
 
 /** The counts for `nics`; a NIC without sources of record, or a missing file, is a DesignCostError. */
-export const computeDesignCost = (nics: ReadonlyArray<string> = matrixNics()): Effect.Effect<DesignCostData, DesignCostError> =>
-  Effect.try({
-    try: () => designCostSync(nics),
-    catch: (e) => (e instanceof DesignCostError ? e : new DesignCostError({ reason: e instanceof Error ? e.message : String(e) }))
+export const computeDesignCost = (nics: ReadonlyArray<string> = matrixNics(), options: { readonly queueFormats?: boolean } = {}) =>
+  Effect.gen(function* () {
+    const counted = yield* Effect.try({
+      try: () => designCostSync(nics),
+      catch: (e) => (e instanceof DesignCostError ? e : new DesignCostError({ reason: e instanceof Error ? e.message : String(e) }))
+    })
+    if (options.queueFormats === false || !cProgramsPresent()) return counted
+    const data: DesignCostData = { ...counted, queueFormats: yield* computeQueueFormats(nics) }
+    return data
   })
 
 const designCostSync = (nics: ReadonlyArray<string>): DesignCostData => {
@@ -161,6 +169,7 @@ const designCostSync = (nics: ReadonlyArray<string>): DesignCostData => {
     kernelOnce,
     programs: rows,
     cPrograms,
+    queueFormats: null,
     bpfSource: cPrograms !== null ? "C (packages/programs/bpf)" : "TypeScript (packages/programs/src)",
     totals
   }
@@ -174,7 +183,7 @@ export const matrixSection = (d: DesignCostData): AnswerSection => ({
     d.method,
     "Vendor code per NIC: kfunc = xdp_metadata_ops + inline descriptions + devtx ops (the driver's C); raw = the driver's BTF (devtx builds it by hand; a kernel's pahole generates it from structs the driver has anyway, so a real vendor writes 0 lines for it).",
     "Program code: per program, the shared lines once plus each NIC's own path (raw); the kfunc program has no per-NIC path. C attribution (CProgramSources.ts): a line is a NIC's inside a `/* ---- nic ---- */` section, a top-level struct/union of a type only that NIC's BTF has, or a bpf_core_type_exists(struct T) branch of such a type; the rest is shared.",
-    "Queue formats (sim v1/v2, ice ice_xdp_buff/libeth_xdp_buff, mlx5 CQE compression) are not counted separately: `devtx compare portability` shows which builds survive a layout change; mlx5 decompression (Mlx5eRq.ts) runs in the driver before either design reads the CQE."
+    "Queue formats (sim v1/v2, ice ice_xdp_buff/libeth_xdp_buff, mlx5 CQE compression): run, not counted — the compiled raw object of record against the driver's kfunc answer on each format (the kfunc design absorbs a format in the driver's ops, counted in the vendor table). mlx5 decompression (Mlx5eRq.ts) runs in the driver before either design reads the CQE; striding RQ is not modelled."
   ],
   tables: [
     {
@@ -209,6 +218,15 @@ export const matrixSection = (d: DesignCostData): AnswerSection => ({
               }${r.noPathFor.length > 0 ? ` (no path for ${r.noPathFor.join(",")})` : ""}`,
               r.files.join(", ")
             ])
+          }
+        ]),
+    ...(d.queueFormats === null
+      ? []
+      : [
+          {
+            caption: "Queue formats: the compiled raw object (packages/programs/bpf/hw_metadata_raw.bpf.o) on each",
+            head: ["NIC", "format", "right", "unavailable", "wrong", "for the raw program authors"],
+            rows: d.queueFormats.map((q) => [q.nic, q.format, q.right.join(", ") || "-", q.unavailable.join(", ") || "-", q.wrong.join(", ") || "-", q.note])
           }
         ]),
     {
@@ -250,7 +268,7 @@ export const whoWritesSection = (d: DesignCostData): AnswerSection => ({
   ]
 })
 
-const forReport = once(() => Effect.runSync(computeDesignCost()))
+const forReport = once(() => Effect.runSync(computeDesignCost(matrixNics())))
 const pick = (input: ReportInput<DesignCostData>, section: (d: DesignCostData) => AnswerSection): AnswerSection => {
   if (isQuestionData(input, "design-cost")) return section(input)
   const s = section(forReport())

@@ -153,7 +153,7 @@ const matrix = Command.make("matrix", { nics: nicsFlag, json: jsonFlag }, (o) =>
 
 const whoWrites = Command.make("who-writes", { nics: nicsFlag, json: jsonFlag }, (o) =>
   Effect.gen(function* () {
-    const data = yield* computeDesignCost(yield* nicList("who-writes", o.nics))
+    const data = yield* computeDesignCost(yield* nicList("who-writes", o.nics), { queueFormats: false })
     yield* printQuestion("who-writes", whoWritesSection(data), data, o.json)
   })
 ).pipe(Command.withDescription("the same counts, per design, as code in the kernel (driver, core) vs code in BPF (programs)"))

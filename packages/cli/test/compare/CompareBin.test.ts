@@ -230,7 +230,15 @@ describe("devtx compare matrix / who-writes", () => {
     const kfunc = c("hw-metadata", "kfunc")
     expect(Object.values(kfunc.perNic)).toEqual([0, 0, 0])
     for (const r of d.cPrograms) expect(r.files.some((f: string) => /devtx_(vmlinux|sim|mlx5|ice)\.h|_mainline\.h/.test(f))).toBe(false)
+    // the queue-format axis, run: the compiled raw object survives sim v2 and mlx5 compression, not the libeth-based ice
+    const q = (nic: string, format: RegExp) => d.queueFormats.find((r: { nic: string; format: string }) => r.nic === nic && format.test(r.format))
+    expect(d.queueFormats.map((r: { nic: string }) => r.nic)).toEqual(["sim", "sim", "ice", "ice", "mlx5", "mlx5"])
+    expect(q("sim", /v2/).right).toEqual(ALL)
+    expect(q("ice", /libeth/)).toMatchObject({ right: [], unavailable: ALL, wrong: [] })
+    expect(q("mlx5", /compression/)).toMatchObject({ right: ALL, wrong: [] })
+    expect(q("mlx5", /compression/).note).toMatch(/rx_hash right against the truth: kfunc (\d+)\/379, raw \1\/379/)
     const who = json(["compare", "who-writes"]).data
+    expect(who.queueFormats).toBe(null)
     expect(who.totals.map((t: { bpf: number }) => t.bpf)).toEqual([
       d.cPrograms.filter((r: { design: string }) => r.design === "kfunc").reduce((a: number, r: { lines: number }) => a + r.lines, 0),
       d.cPrograms.filter((r: { design: string }) => r.design === "raw").reduce((a: number, r: { lines: number }) => a + r.lines, 0)
