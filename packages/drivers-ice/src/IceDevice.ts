@@ -26,6 +26,8 @@
  * XDP rings' bounce memory, bound UMEMs and skb memories as they appear; a slot nothing needs any
  * more is reused). A full table: -ENOMEM at bind, NETDEV_TX_BUSY at xmit.
  */
+import { iceBtf } from "./IceBtf.js"
+import { iceKernelMemory } from "./IceKernelMemory.js"
 import {
   DMA_REGIONS_U16,
   DmaRegionTable,
@@ -213,6 +215,7 @@ export const createIceDevice = (config: IceConfig, options: DeviceOptions): IceN
   const rxStats = new RxStats()
   const dev: IceNetDevice = {
     driver: "ice",
+    kernelMemory: iceKernelMemory(iceBtf(), queues),
     ifname: options.ifname,
     ifindex: options.ifindex,
     numRxQueues: config.rxQueues,

@@ -3,6 +3,8 @@
  * queue, posts every slot, builds the hardware model and the xdp_metadata_ops table the
  * configuration asks for, and returns the NetDevice.
  */
+import { simBtf } from "./SimBtf.js"
+import { simKernelMemory } from "./SimKernelMemory.js"
 import {
   DMA_REGIONS_U8,
   DmaRegionTable,
@@ -154,6 +156,7 @@ export const createSimDevice = (config: SimConfig, options: DeviceOptions): SimN
   dma.inUse = (s) => s === 0 || txQueues.some((q) => q.usesRegion(s))
   const dev: SimNetDevice = {
     driver: "sim",
+    kernelMemory: simKernelMemory(simBtf(config.layoutVersion), queues),
     ifname: options.ifname,
     ifindex: options.ifindex,
     numRxQueues: config.rxQueues,

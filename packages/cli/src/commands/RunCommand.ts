@@ -1,7 +1,7 @@
 /**
  * `devtx run --driver <sim|mlx5|ice> [--pcap FILE] [--program hw-metadata|ping-pong]
  *   [--style kfunc|raw] [--binding generic|dev-bound|inlined] [--rss-key HEX] [--config FILE]
- *   [--count N] [--json] [--tx-pcap FILE]`
+ *   [--count N] [--json] [--tx-pcap FILE] [--burst N]`
  *
  * Feeds frames (a capture, or the built-in corpus) through the chosen NIC and program.
  * Configuration: the driver's defaults <- --config FILE <- --rss-key, decoded with the driver's
@@ -15,6 +15,9 @@
  * --tx-pcap FILE writes what the device transmitted as classic pcap (ns, Ethernet): the
  * ping-pong's mirrored frames stamped with the PHC time they left; hw-metadata transmits nothing
  * (it passes every frame to the stack), so its file has no packets.
+ * --burst N (hw-metadata): N frames reach the NIC before each NAPI poll instead of one, so hardware
+ * batching shows (mlx5 CQE compression forms sessions only over several completions); it needs
+ * a configuration with one RX queue.
  */
 import * as fs from "node:fs"
 import { decodeDriverConfig, DriverConfigError } from "@devtx/core"
@@ -92,11 +95,22 @@ export const runCommand = Command.make(
       Flag.optional
     ),
     json: Flag.Boolean("json").pipe(Flag.withDescription("JSON Lines: one object per packet, then a summary"), Flag.withDefault(false)),
-    txPcap: Flag.String("tx-pcap").pipe(Flag.withDescription("write the transmitted frames to FILE (classic pcap, ns)"), Flag.optional)
+    txPcap: Flag.String("tx-pcap").pipe(Flag.withDescription("write the transmitted frames to FILE (classic pcap, ns)"), Flag.optional),
+    burst: Flag.Int("burst").pipe(
+      Flag.filter((n) => n >= 1, (n) => `--burst must be >= 1, got ${n}`),
+      Flag.withDescription(
+        "hw-metadata: frames received before each NAPI poll (default 1, poll after every frame); > 1 lets mlx5 CQE compression form sessions; needs rxQueues 1"
+      ),
+      Flag.withDefault(1)
+    )
   },
   (o) =>
     Effect.gen(function* () {
       const driver = yield* findDriver(o.driver)
+      if (o.program === "ping-pong" && o.burst !== 1)
+        return yield* Effect.fail(
+          new ProgramOptionError({ program: o.program, option: "--burst", value: String(o.burst), reason: "the ping-pong host polls after every ping" })
+        )
       if (o.program === "ping-pong" && o.binding !== "dev-bound")
         return yield* Effect.fail(
           new ProgramOptionError({ program: o.program, option: "--binding", value: o.binding, reason: "the ping-pong host loads hw-metadata dev-bound only" })
@@ -147,7 +161,7 @@ export const runCommand = Command.make(
         if (Option.isSome(o.txPcap)) yield* writeTxPcap(o.txPcap.value, r.pings.map((p) => ({ timestampNs: p.wireTime, data: p.wire })))
       } else {
         const progress = makeProgress(`devtx run ${driver.name}`)
-        const run = yield* runHwMetadata({ driver, config, frames: src.frames, binding: o.binding, style: o.style, onProgress: progress.update }).pipe(
+        const run = yield* runHwMetadata({ driver, config, frames: src.frames, binding: o.binding, style: o.style, burst: o.burst, onProgress: progress.update }).pipe(
           Effect.ensuring(Effect.sync(progress.finish))
         )
         if (o.json) {
@@ -166,7 +180,7 @@ export const runCommand = Command.make(
           ])
         } else {
           yield* printLines([
-            `devtx hw-metadata: driver=${driver.name} program=xdp_hw_metadata ${o.style === "raw" ? "style=raw (CO-RE)" : `binding=${o.binding}`} ${inputLabel} (${src.frames.length} frames)`,
+            `devtx hw-metadata: driver=${driver.name} program=xdp_hw_metadata ${o.style === "raw" ? "style=raw (CO-RE)" : `binding=${o.binding}`} ${inputLabel} (${src.frames.length} frames)${o.burst > 1 ? ` burst=${o.burst}` : ""}`,
             ...formatHwMetadataRun(run, count ?? DEFAULT_TEXT_COUNT, (i) => src.packetIndex[i] ?? i),
             ...(src.format === "builtin" ? [] : [`  padded: ${src.padded}${o.noPad ? " (--no-pad)" : ` (frames under ETH_ZLEN 60 padded to it, as the sending NIC does; --no-pad keeps them as runts)`}`])
           ])

@@ -49,6 +49,8 @@ export const buildLocalBtf = (decls: ReadonlyArray<RawStructDecl>): LocalLayout 
     4: b.addInt("unsigned int", 4),
     8: b.addInt("long long unsigned int", 8)
   }
+  const voidPtr = b.addPtr(0)
+  const memberType = (t: RawStructDecl["fields"][number]["type"]): TypeId => (t === "ptr" ? voidPtr : ints[rawFieldBytes(t)]!)
   const structIds: TypeId[] = []
   for (const d of decls) {
     let bit = 0
@@ -61,7 +63,7 @@ export const buildLocalBtf = (decls: ReadonlyArray<RawStructDecl>): LocalLayout 
         bit += d.union ? 0 : f.bits
       } else {
         bit = Math.ceil(bit / (size * 8)) * size * 8
-        members.push({ name: f.name, type: ints[size]!, bitOffset: d.union ? 0 : bit })
+        members.push({ name: f.name, type: memberType(f.type), bitOffset: d.union ? 0 : bit })
         bit += d.union ? 0 : size * 8
       }
     }

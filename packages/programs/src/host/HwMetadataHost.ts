@@ -1,8 +1,11 @@
 /**
  * The hw-metadata host: brings a device up (scoped), loads hw-metadata device-bound with the
- * chosen kfunc binding, attaches it, offers every frame to the wire, polls after each frame
- * (so each skb is matched to the frame that produced it), decodes the struct xdp_meta each
- * XDP_PASS'd packet carries, and builds per-packet records plus a summary. Control plane: Effect.
+ * chosen kfunc binding, attaches it, offers every frame to the wire, polls after each frame —
+ * or, with `burst` N > 1, after every N frames, as a NAPI poll finds a burst of completions
+ * (hardware batching such as mlx5 CQE compression shows only then; burst mode needs one RX
+ * queue, so completions come back in arrival order and each skb is matched to the accepted frame
+ * that produced it) — decodes the struct xdp_meta each XDP_PASS'd packet carries, and builds
+ * per-packet records plus a summary. Control plane: Effect.
  */
 import {
   attachXdp,
@@ -12,6 +15,8 @@ import {
   type DriverPackage,
   errnoName,
   type LoadedXdpProgram,
+  type NetDevice,
+  type TaiClock,
   loadRawXdpProgram,
   type RawLoadError,
   type ProgramAttachError,
@@ -22,7 +27,7 @@ import {
   XdpActionName
 } from "@devtx/core"
 import { type BindingNotBuiltError, type KfuncBindingMode, loadBound } from "@devtx/kfuncs"
-import { Effect } from "effect"
+import { Data, Effect } from "effect"
 import { decodeXdpMeta, formatXdpMeta, type HwMetadataRecord } from "../hw-metadata/HwMetadataRecord.js"
 import { HwMetadataCounters, hwMetadataProgram } from "../hw-metadata/HwMetadataProgram.js"
 import { XdpMeta } from "../hw-metadata/XdpMetaLayout.js"
@@ -34,10 +39,20 @@ import { rawHwMetadataFor, RawStyleUnavailableError } from "../raw/RawPrograms.j
  * xdp-project areas/hints/xdp_hints_kfuncs02_driver_igc.org).
  * 1_700_000_037_000_000_000 = 395812102 * 2^32 + 3548983808.
  */
-const TAI_START_HI = 395812102
-const TAI_START_LO = 3548983808
+export const TAI_START_HI = 395812102
+export const TAI_START_LO = 3548983808
 
-export interface HwMetadataRunOptions<C> {
+/**
+ * A program the host loads instead of its own (a compiled object through @devtx/bpf-xdp): given
+ * the device and the host's CLOCK_TAI, the loaded program and where its pkts_skip / pkts_fail
+ * counters are read after the run.
+ */
+export interface HwMetadataProgramSource<E> {
+  readonly load: (dev: NetDevice, clock: TaiClock) => Effect.Effect<LoadedXdpProgram, E>
+  readonly counters: () => { readonly skip: number; readonly fail: number }
+}
+
+export interface HwMetadataRunOptions<C, E = never> {
   readonly driver: DriverPackage<C>
   /** partial configuration over the driver's defaults (decoded with its schema) */
   readonly config?: Record<string, unknown>
@@ -48,6 +63,17 @@ export interface HwMetadataRunOptions<C> {
   readonly style?: "kfunc" | "raw"
   /** called after every frame with (frames done, total) — a host's progress display */
   readonly onProgress?: (done: number, total: number) => void
+  /** frames offered before each NAPI poll (default 1: poll after every frame); > 1 needs rxQueues 1 */
+  readonly burst?: number
+  /** run this program instead of the TypeScript hw-metadata (style and binding then belong to it) */
+  readonly program?: HwMetadataProgramSource<E>
+}
+
+/** A host option the device cannot honour (burst mode over several RX queues, a burst < 1). */
+export class HostOptionError extends Data.TaggedError("HostOptionError")<{ readonly option: string; readonly value: string; readonly reason: string }> {
+  override get message(): string {
+    return `${this.option} ${this.value}: ${this.reason}`
+  }
 }
 
 export interface PacketResult {
@@ -106,11 +132,11 @@ export interface HwMetadataRun {
   readonly summary: HwMetadataSummary
 }
 
-export const runHwMetadata = <C>(
-  options: HwMetadataRunOptions<C>
+export const runHwMetadata = <C, E = never>(
+  options: HwMetadataRunOptions<C, E>
 ): Effect.Effect<
   HwMetadataRun,
-  DriverConfigError | ProgramLoadError | ProgramAttachError | BindingNotBuiltError | RawLoadError | RawStyleUnavailableError
+  DriverConfigError | ProgramLoadError | ProgramAttachError | BindingNotBuiltError | RawLoadError | RawStyleUnavailableError | HostOptionError | E
 > =>
   Effect.scoped(
     Effect.gen(function* () {
@@ -123,9 +149,21 @@ export const runHwMetadata = <C>(
       const clock = new SimulatedTaiClock(TAI_START_HI, TAI_START_LO, 2500)
       const counters = new HwMetadataCounters()
       const spec = hwMetadataProgram(options.udpPort === undefined ? {} : { udpPort: options.udpPort }, counters)
+      const burst = options.burst ?? 1
+      if (!Number.isInteger(burst) || burst < 1)
+        return yield* Effect.fail(new HostOptionError({ option: "burst", value: String(burst), reason: "expected an integer >= 1" }))
+      if (burst > 1 && dev.numRxQueues !== 1)
+        return yield* Effect.fail(
+          new HostOptionError({
+            option: "burst",
+            value: String(burst),
+            reason: `burst mode needs one RX queue (completions in arrival order); the configuration has ${dev.numRxQueues}`
+          })
+        )
       let prog: LoadedXdpProgram
       let inlined: ReadonlyArray<string> = []
-      if (options.style === "raw") {
+      if (options.program !== undefined) prog = yield* options.program.load(dev, clock)
+      else if (options.style === "raw") {
         const raw = rawHwMetadataFor(driver.name, config)
         if (raw instanceof RawStyleUnavailableError) return yield* Effect.fail(raw)
         prog = yield* loadRawXdpProgram(raw, dev, driver.btf?.(config), clock)
@@ -139,12 +177,15 @@ export const runHwMetadata = <C>(
       const packets: PacketResult[] = []
       const userTs = new RxTimestampOut()
       let current = -1
+      // burst mode: the frame indices the device accepted since the last poll, in arrival order
+      const accepted: number[] = []
+      let delivered = 0
       dev.stack = (skb, memory) => {
         clock.read(userTs)
         const view = new DataView(memory.buffer, memory.byteOffset, memory.byteLength)
         const meta = skb.metaLen >= XdpMeta.SIZE ? decodeXdpMeta(view, skb.dataAddr - XdpMeta.SIZE) : null
         packets.push({
-          index: current,
+          index: burst === 1 ? current : (accepted[delivered++] ?? -1),
           len: skb.len,
           queue: skb.queue,
           verdict: XdpActionName[2],
@@ -159,14 +200,19 @@ export const runHwMetadata = <C>(
           }
         })
       }
+      const poll = () => {
+        for (let q = 0; q < dev.numRxQueues; q++) while (dev.napiPoll(q, 64) > 0) {}
+        accepted.length = 0
+        delivered = 0
+      }
       const drops: MacDrop[] = []
       for (let i = 0; i < options.frames.length; i++) {
         current = i
         const f = options.frames[i]!
         const before = dev.rxStats.rxDroppedByMac
-        dev.hwReceive(f, 0, f.length)
+        if (dev.hwReceive(f, 0, f.length) === 0) accepted.push(i)
         if (dev.rxStats.rxDroppedByMac !== before) drops.push({ index: i, len: f.length, reason: f.length < ETH_ZLEN ? "runt" : "over-mtu" })
-        for (let q = 0; q < dev.numRxQueues; q++) while (dev.napiPoll(q, 64) > 0) {}
+        if ((i + 1) % burst === 0 || i === options.frames.length - 1) poll()
         options.onProgress?.(i + 1, options.frames.length)
       }
 
@@ -212,8 +258,8 @@ export const runHwMetadata = <C>(
           verdicts,
           found,
           errors,
-          skip: counters.skip,
-          fail: counters.fail,
+          skip: options.program?.counters().skip ?? counters.skip,
+          fail: options.program?.counters().fail ?? counters.fail,
           style: options.style === "raw" ? "raw" : "kfunc",
           resolution: options.style === "raw" ? {} : prog.resolution,
           coreRelocations: options.style === "raw" ? prog.resolution : {}
