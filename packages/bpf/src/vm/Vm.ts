@@ -158,6 +158,7 @@ export class Vm implements VmExecFrame {
     this.budgetLeft = this.insnBudget
     this.tailCalls = 0
     this.fault.code = VmFaultCode.None
+    this.fault.program = ""
     this.r0hi = 0
   }
 

@@ -320,11 +320,12 @@ export class VmInterpreterProgram implements VmLoadedProgram {
     return st
   }
 
+  /** ends the run with `code` at `insn` (memory faults: the other fields are VmMemory's) */
   private fault(code: number, insn: number): number {
     const f = this.vm.fault
     f.code = code
     f.insn = insn
-    f.program = this.name
+    if (f.program === "") f.program = this.name
     return code
   }
 
@@ -335,7 +336,7 @@ export class VmInterpreterProgram implements VmLoadedProgram {
     const f = vm.fault
     if (f.code !== 0) {
       f.insn = insn
-      f.program = this.name
+      if (f.program === "") f.program = this.name
       if (f.code === VmFaultCode.CallFault) f.detail = detail
       return f.code
     }
@@ -527,7 +528,8 @@ export class VmInterpreterProgram implements VmLoadedProgram {
           break
         }
         default:
-          return this.fault(VmFaultCode.None, pc)
+          vm.fault.message = "interpreter reached an opcode the checker did not admit"
+          return this.fault(VmFaultCode.CallFault, pc)
       }
     }
   }

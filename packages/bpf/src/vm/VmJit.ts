@@ -406,6 +406,17 @@ const generate = (gen: Gen, spec: VmProgramSpec, checked: CheckedProgram): strin
     ? "REGS[0] = h0; REGS[1] = l0; REGS[2] = h1; REGS[3] = l1; REGS[4] = h2; REGS[5] = l2; REGS[6] = h3; REGS[7] = l3; REGS[8] = h4; REGS[9] = l4; REGS[10] = h5; REGS[11] = l5; REGS[12] = h6; REGS[13] = l6; REGS[14] = h7; REGS[15] = l7; REGS[16] = h8; REGS[17] = l8; REGS[18] = h9; REGS[19] = l9; REGS[20] = h10; REGS[21] = l10;"
     : ""
 
+  // dense case labels (V8 compiles a dense integer switch to a jump table): block k of its subprogram
+  const blockOf = new Int32Array(slots).fill(-1)
+  for (let s = 0; s < subprogs.length; s++) {
+    let k = 0
+    for (let i = subprogs[s] as number; i < (subprogs[s + 1] ?? slots); i++) if (leader[i] === 1) blockOf[i] = k++
+  }
+  const blockNo = (slot: number): number => {
+    const b = blockOf[slot] as number
+    if (b < 0) throw new RangeError(`JIT: jump target ${slot} is not a block leader`)
+    return b
+  }
   for (let s = 0; s < subprogs.length; s++) {
     const start = subprogs[s] as number
     const end = subprogs[s + 1] ?? slots
@@ -418,7 +429,7 @@ const generate = (gen: Gen, spec: VmProgramSpec, checked: CheckedProgram): strin
       `const h10 = ${lit(HI_BASE)}, l10 = ${lit(VM_STACK_BYTES)} - ${lit(VM_FRAME_STACK_BYTES)} * d;`,
       `const G = BG[${lit(VM_MAX_CALL_FRAMES - 1)} - d];`,
       "let B = vm.budgetLeft, t = 0, s = 0, st = 0, ah = 0, al = 0, g = undefined;",
-      `let pc = ${lit(start)};`,
+      "let pc = 0;",
       "F: for (;;) switch (pc) {"
     )
     for (let i = start; i < end; i++) {
@@ -426,7 +437,7 @@ const generate = (gen: Gen, spec: VmProgramSpec, checked: CheckedProgram): strin
       if (leader[i] === 1) {
         const n = blockLen[i] as number
         out.push(
-          `case ${lit(i)}:`,
+          `case ${lit(blockNo(i))}:`,
           `if(B<${lit(n)}){st=BF(${lit(i)});break F}B-=${lit(n)};`
         )
       }
@@ -515,7 +526,7 @@ const generate = (gen: Gen, spec: VmProgramSpec, checked: CheckedProgram): strin
         default: {
           // JMP / JMP32
           if (op === BPF_JA) {
-            out.push(`pc = ${lit(i + 1 + (cls === BPF_JMP ? o : k))}; continue;`)
+            out.push(`pc = ${lit(blockNo(i + 1 + (cls === BPF_JMP ? o : k)))}; continue;`)
             break
           }
           if (op === BPF_EXIT) {
@@ -564,14 +575,14 @@ const generate = (gen: Gen, spec: VmProgramSpec, checked: CheckedProgram): strin
           const x = (c & BPF_X) !== 0
           const bh = x ? S.h : lit(k < 0 ? -1 : 0)
           const bl = x ? S.l : lit(k | 0)
-          out.push(`if (${condition(op, cls === BPF_JMP, D.h, D.l, bh, bl)}) { pc = ${lit(i + 1 + o)}; continue; }`)
+          out.push(`if (${condition(op, cls === BPF_JMP, D.h, D.l, bh, bl)}) { pc = ${lit(blockNo(i + 1 + o))}; continue; }`)
         }
       }
     }
     out.push(
-      `default: FT.code = ${lit(VmFaultCode.CallFault)}; FT.insn = pc; FT.message = "JIT dispatch reached an unknown pc"; st = FT.code; break F;`,
+      `default: FT.code = ${lit(VmFaultCode.CallFault)}; FT.insn = -1; FT.message = "JIT dispatch reached an unknown block"; st = FT.code; break F;`,
       "}",
-      `vm.budgetLeft = B; ${dumpHere} if (st < 0) FT.program = NAME; return st;`,
+      `vm.budgetLeft = B; ${dumpHere} if (st < 0 && FT.program === "") FT.program = NAME; return st;`,
       "}"
     )
   }
