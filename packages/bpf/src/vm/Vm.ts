@@ -86,8 +86,9 @@ export class Vm implements VmExecFrame {
   gen = 0
   /**
    * Per region index: bit 0 = plain bytes readable inline (packet, map value, kernel memory),
-   * bit 1 = plain bytes writable inline (writable packet / map value). Stack, ctx and map
-   * handles are 0: their accesses always take VmMemory's checked path.
+   * bit 1 = plain bytes writable inline (writable packet / map value), bit 2 = ctx (loads go
+   * straight to the program's ctxLoad). Stack and map handles are 0: their accesses always take
+   * VmMemory's checked path.
    */
   readonly regionFlags: Uint8Array = new Uint8Array(VM_MAX_REGIONS)
   /** scratch for ctx loads and 64-bit helpers: [hi, lo] */
@@ -132,7 +133,7 @@ export class Vm implements VmExecFrame {
     const index = this.regions.length - 1
     const plain = init.kind === VmRegionKind.Packet || init.kind === VmRegionKind.MapValue || init.kind === VmRegionKind.Kernel
     const plainWrite = init.writable && (init.kind === VmRegionKind.Packet || init.kind === VmRegionKind.MapValue)
-    this.regionFlags[index] = (plain ? 1 : 0) | (plainWrite ? 2 : 0)
+    this.regionFlags[index] = (plain ? 1 : 0) | (plainWrite ? 2 : 0) | (init.kind === VmRegionKind.Ctx ? 4 : 0)
     return index
   }
 

@@ -484,8 +484,9 @@ const generate = (gen: Gen, spec: VmProgramSpec, checked: CheckedProgram): strin
               : `${D.h} = SC[0] | 0; ${D.l} = SC[1] | 0;`
             out.push(
               address(S, o),
-              `t=(ah-${lit(HI_BASE)})|0;`,
-              `if((RF[t]&1)!==0&&al>=(g=RG[t]).lo&&al+${lit(size)}<=g.hi){${fast}}`,
+              `t=(ah-${lit(HI_BASE)})|0;s=RF[t];`,
+              `if((s&1)!==0&&al>=(g=RG[t]).lo&&al+${lit(size)}<=g.hi){${fast}}`,
+              `else if((s&4)!==0&&CTXL!==undefined&&CTXL(vm,al,${lit(size)},SC)===0){${slowAssign}}`,
               `else { st = LOAD(vm, CTXL, ah, al, ${lit(size)}, ${lit(i)}, false); if (st < 0) ${fault(i)} ${slowAssign} }`
             )
           }

@@ -258,3 +258,12 @@ export const vmAtomic = (
   vm.scratch[1] = ol
   return 0
 }
+
+/**
+ * For helpers and kfuncs: the region a pointer's high half names (a map handle's `map`, the
+ * packet a ctx points into), or undefined for a scalar.
+ */
+export const vmRegionAt = (frame: VmCallFrame, hi: number): VmRegion | undefined => {
+  const r = ((hi >>> 0) - VM_PTR_HI_BASE) | 0
+  return r >= 0 && r < frame.regions.length ? frame.regions[r] : undefined
+}

@@ -10,6 +10,8 @@ import {
   type AsmInsn,
   loadVmProgramSync,
   type VmCallFn,
+  type VmCtxLoadFn,
+  type VmCtxStoreFn,
   VmLoadError,
   type VmLoadedProgram,
   VmRegionKind,
@@ -24,7 +26,7 @@ interface Side {
   readonly packet: Uint8Array
   readonly data: Uint8Array
   readonly rodata: Uint8Array
-  readonly regions: { packet: number; data: number; rodata: number; handle: number }
+  readonly regions: { packet: number; data: number; rodata: number; handle: number; ctx: number }
 }
 
 const helper1: VmCallFn = (frame, r1h, r1l, r2h, r2l, r3h, r3l, r4h, r4l, r5h, r5l) => {
@@ -45,6 +47,20 @@ const kfunc0: VmCallFn = (frame, r1h, r1l, r2h, r2l) => {
   return (r1l + r2l) >>> 0
 }
 
+/** a context of 8 u32 fields (4-byte loads at multiples of 4) and one writable u32 at offset 8 */
+const ctxFields = new Uint32Array(8)
+const ctxLoad: VmCtxLoadFn = (_f, off, size, out) => {
+  if (size !== 4 || off % 4 !== 0 || off >= 32) return -1
+  out[0] = off === 4 ? 0xffff8001 : 0
+  out[1] = off === 4 ? 6 : ((ctxFields[off >> 2] as number) ^ (off * 0x01010101)) >>> 0
+  return 0
+}
+const ctxStore: VmCtxStoreFn = (_f, off, size, _hi, lo) => {
+  if (off !== 8 || size !== 4) return -1
+  ctxFields[2] = lo
+  return 0
+}
+
 const newSide = (): Side => {
   const vm = new Vm({ insnBudget: 1500 })
   const packet = new Uint8Array(64)
@@ -54,7 +70,8 @@ const newSide = (): Side => {
   const d = vm.addRegion({ name: "data", kind: VmRegionKind.MapValue, bytes: data, writable: true })
   const r = vm.addRegion({ name: "rodata", kind: VmRegionKind.MapValue, bytes: rodata, writable: false })
   const h = vm.addRegion({ name: "prog_array", kind: VmRegionKind.MapHandle, bytes: new Uint8Array(0), writable: false })
-  return { vm, packet, data, rodata, regions: { packet: p, data: d, rodata: r, handle: h } }
+  const c = vm.addRegion({ name: "ctx", kind: VmRegionKind.Ctx, bytes: new Uint8Array(0), writable: false })
+  return { vm, packet, data, rodata, regions: { packet: p, data: d, rodata: r, handle: h, ctx: c } }
 }
 
 const reset = (s: Side, seed: number): void => {
@@ -63,6 +80,7 @@ const reset = (s: Side, seed: number): void => {
   for (let i = 0; i < s.data.length; i++) s.data[i] = g.int(256)
   for (let i = 0; i < s.rodata.length; i++) s.rodata[i] = g.int(256)
   s.vm.stack.bytes.fill(0)
+  ctxFields.fill(seed)
 }
 
 const A = newSide()
@@ -76,6 +94,8 @@ const load = (s: Side, insns: AsmInsn[], engine: "jit" | "interpreter"): VmLoade
       insns: assemble(insns),
       helpers: [undefined, helper1, helper2],
       kfuncs: [kfunc0],
+      ctxLoad,
+      ctxStore,
       maps: [
         { handle: s.regions.rodata, value: s.regions.rodata },
         { handle: s.regions.data, value: s.regions.data },
@@ -104,9 +124,11 @@ export const check = (seed: number, batch: number, items: number, loops: boolean
   for (let which = 0; which < batch; which++) {
     for (let input = 0; input < 2; input++) {
       reset(A, seed * 2 + input)
-      reset(B, seed * 2 + input)
       const si = pi.run(0, which)
+      const ctxAfterA = ctxFields[2]
+      reset(B, seed * 2 + input)
       const sj = pj.run(0, which)
+      if (ctxFields[2] !== ctxAfterA) expect.fail(`ctx store differs: seed ${seed} program ${which}`)
       const ctx = () => `seed ${seed} program ${which} input ${input}\n${hexProgram(insns)}`
       if (si !== sj) expect.fail(`status ${si} vs ${sj}: ${ctx()}`)
       tally.byCode.set(si, (tally.byCode.get(si) ?? 0) + 1)

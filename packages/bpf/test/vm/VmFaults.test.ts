@@ -32,6 +32,7 @@ import {
   VmRegionKind,
   VmRunError,
   vmAccess,
+  vmRegionAt,
   vmRunError
 } from "@devtx/bpf"
 import { Effect } from "effect"
@@ -119,6 +120,24 @@ describe("run-time faults", () => {
       const prog = load(rig, [ldImm64(1, Vm.ptrHi(rig.packetRegion), 56), callHelper(5), exit()], engine, { helpers: [undefined, undefined, undefined, undefined, undefined, write8] })
       expect(prog.run(0, 0)).toBe(VmFaultCode.OutOfBounds)
       expect(vmRunError(rig.vm).message).toBe("test_prog: insn 2: invalid write of 8 bytes at packet+56, window [0, 60)")
+    })
+    it(`${engine}: a helper reading an uninitialised stack key faults at the call; vmRegionAt finds the map`, () => {
+      const rig = newRig()
+      const seen: unknown[] = []
+      const lookup: VmCallFn = (frame, r1h, _r1l, r2h, r2l) => {
+        seen.push(vmRegionAt(frame, r1h)?.name)
+        vmAccess(frame, r2h, r2l, 4, false)
+        return 0
+      }
+      const insns = [ldImm64(1, 0, 2, 1), mov64Reg(2, 10), alu64Imm(BPF_ADD, 2, -4), callHelper(1), exit()]
+      const prog = load(rig, insns, engine, { helpers: [undefined, lookup] })
+      expect(prog.run(0, 0)).toBe(VmFaultCode.UninitStack)
+      expect(vmRunError(rig.vm).message).toBe("test_prog: insn 4: invalid read of 4 bytes from uninitialised stack at fp-4 of frame 0")
+      expect(seen).toEqual(["prog_array"])
+      const ok = load(rig, [ldImm64(1, 0, 2, 1), st(BPF_W, 10, -4, 9), mov64Reg(2, 10), alu64Imm(BPF_ADD, 2, -4), callHelper(1), exit()], engine, {
+        helpers: [undefined, lookup]
+      })
+      expect(ok.run(0, 0)).toBe(0)
     })
     it(`${engine}: a kfunc reporting its own fault`, () => {
       const rig = newRig()

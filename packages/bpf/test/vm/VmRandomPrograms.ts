@@ -6,7 +6,7 @@
  * dereferences, uninitialised stack, call depth, budget.
  *
  * Register roles in main: r6 = packet, r7 = writable map value, r8 = stack pointer (fp-64),
- * r9 = read-only map value; r0..r5 scalars. ALU writes r6..r9 only by small pointer arithmetic.
+ * r9 = read-only map value or the ctx; r0..r5 scalars. ALU writes r6..r9 only by small pointer arithmetic.
  */
 import {
   type AsmInsn,
@@ -115,7 +115,7 @@ export const interestingImm = (g: Prng): number =>
 
 export interface RandomProgramOptions {
   readonly items: number
-  readonly regions: { readonly packet: number; readonly data: number; readonly rodata: number; readonly handle: number }
+  readonly regions: { readonly packet: number; readonly data: number; readonly rodata: number; readonly handle: number; readonly ctx: number }
   /** allow backward jumps (loops, ending in the budget) */
   readonly loops: boolean
 }
@@ -176,7 +176,11 @@ export const randomProgram = (g: Prng, o: RandomProgramOptions): RandomProgram =
     ...ldImm64(7, Vm.ptrHi(o.regions.data), 0, 0),
     mov64Reg(8, 10),
     alu64Imm(BPF_ADD, 8, -64),
-    ...(g.chance(0.5) ? ldImm64(9, 0, 0, BPF_PSEUDO_MAP_VALUE) : ldImm64(9, Vm.ptrHi(o.regions.rodata), 0)),
+    ...(g.chance(0.4)
+      ? ldImm64(9, 0, 0, BPF_PSEUDO_MAP_VALUE)
+      : g.chance(0.5)
+        ? ldImm64(9, Vm.ptrHi(o.regions.rodata), 0)
+        : ldImm64(9, Vm.ptrHi(o.regions.ctx), 0)),
     ...[0, 1, 2, 3, 4, 5].flatMap((r) => (g.chance(0.3) ? ldImm64(r, g.next() | 0, g.next() | 0) : [mov64Imm(r, interestingImm(g))]))
   ])
   // jumps are patched once item positions are known: [item index, insn index in item, target item]
