@@ -74,6 +74,8 @@ import {
   type VmProgramSpec
 } from "./VmTypes.js"
 
+const NO_MAPS: ReadonlyArray<{ readonly handle: number; readonly value: number }> = []
+
 const bswap16 = (x: number): number => ((x & 0xff) << 8) | ((x >>> 8) & 0xff)
 const bswap32 = (x: number): number =>
   (((x & 0xff) << 24) | ((x & 0xff00) << 8) | ((x >>> 8) & 0xff00) | ((x >>> 24) & 0xff)) >>> 0
@@ -352,7 +354,7 @@ export class VmInterpreterProgram implements VmLoadedProgram {
     const { code, dst, src, off, imm } = this.checked.insns
     const { leader, blockLen } = this.checked
     const R = this.regs[depth] as Uint32Array
-    const maps = spec.maps ?? []
+    const maps = spec.maps ?? NO_MAPS
     const scratch = vm.scratch
     for (;;) {
       if (leader[pc] === 1) {

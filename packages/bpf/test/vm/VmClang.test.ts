@@ -11,6 +11,7 @@ import { fileURLToPath } from "node:url"
 import { loadVmProgramSync, Vm, VmLoadError, type VmCtxLoadFn, VmRegionKind } from "@devtx/bpf"
 import fc from "fast-check"
 import { describe, expect, it } from "vitest"
+import { HEADROOM, RX_HASH, RX_HASH_TYPE, RX_TS, rxMetaRig, udpFrame, VLAN_PROTO, VLAN_TCI } from "./VmRxMetaFixture.js"
 
 const dir = fileURLToPath(new URL("./testdata/", import.meta.url))
 const hasTool = (name: string): boolean => spawnSync("sh", ["-c", `command -v ${name}`]).status === 0
@@ -78,16 +79,53 @@ describe.runIf(hasTool("clang") && hasTool("llvm-objcopy"))("fixtures rebuild by
   it("testdata/build.sh output equals the checked-in .text images", () => {
     const tmp = mkdtempSync(join(tmpdir(), "devtx-vm-clang-"))
     try {
-      for (const cpu of ["v1", "v3"]) {
-        const obj = join(tmp, `vm_csum.${cpu}.o`)
-        const bin = join(tmp, `vm_csum.${cpu}.text.bin`)
-        const inc = `-I/usr/include/${process.arch === "arm64" ? "aarch64" : "x86_64"}-linux-gnu`
-        execFileSync("clang", ["-O2", "-g0", "-target", "bpf", `-mcpu=${cpu}`, inc, "-c", join(dir, "vm_csum.bpf.c"), "-o", obj])
-        execFileSync("llvm-objcopy", ["-O", "binary", "--only-section=.text", obj, bin])
-        expect(Buffer.compare(readFileSync(bin), readFileSync(join(dir, `vm_csum.${cpu}.text.bin`))), cpu).toBe(0)
+      for (const prog of ["vm_csum", "vm_rx_meta"]) {
+        for (const cpu of ["v1", "v3"]) {
+          const obj = join(tmp, `${prog}.${cpu}.o`)
+          const bin = join(tmp, `${prog}.${cpu}.text.bin`)
+          const inc = `-I/usr/include/${process.arch === "arm64" ? "aarch64" : "x86_64"}-linux-gnu`
+          execFileSync("clang", ["-O2", "-g0", "-target", "bpf", `-mcpu=${cpu}`, inc, "-c", join(dir, `${prog}.bpf.c`), "-o", obj])
+          execFileSync("llvm-objcopy", ["-O", "binary", "--only-section=.text", obj, bin])
+          expect(Buffer.compare(readFileSync(bin), readFileSync(join(dir, `${prog}.${cpu}.text.bin`))), `${prog} ${cpu}`).toBe(0)
+        }
       }
     } finally {
       rmSync(tmp, { recursive: true, force: true })
     }
   })
+})
+
+describe("clang-compiled metadata program (testdata/vm_rx_meta.bpf.c)", () => {
+  for (const cpu of ["v1", "v3"]) {
+    for (const engine of ["interpreter", "jit"] as const) {
+      it(`${engine}: -mcpu=${cpu}: UDP 9091 gets the metadata area filled, other frames pass untouched`, () => {
+        const rig = rxMetaRig(readFileSync(join(dir, `vm_rx_meta.${cpu}.text.bin`)), engine)
+        const meta = new DataView(rig.bytes.buffer, HEADROOM - 24, 24)
+        rig.setFrame(udpFrame(9091, 20))
+        expect(rig.prog.run(rig.ctxHi, 0)).toBe(0)
+        expect(rig.vm.resultLo).toBe(2) // XDP_PASS
+        expect(rig.vm.regions[rig.packetRegion]!.lo).toBe(HEADROOM - 24)
+        expect(meta.getBigUint64(0, true)).toBe(RX_TS)
+        expect(meta.getUint32(8, true)).toBe(RX_HASH)
+        expect(meta.getUint32(12, true)).toBe(RX_HASH_TYPE)
+        expect(meta.getUint16(16, true)).toBe(VLAN_PROTO)
+        expect(meta.getUint16(18, true)).toBe(VLAN_TCI)
+        expect(meta.getUint32(20, true)).toBe(7)
+        rig.available.ts = false
+        rig.available.vlan = false
+        rig.setFrame(udpFrame(9091, 0))
+        expect(rig.prog.run(rig.ctxHi, 0)).toBe(0)
+        expect(meta.getBigUint64(0, true)).toBe(0n)
+        expect(meta.getUint32(20, true)).toBe(2)
+        for (const frame of [udpFrame(9092, 20), udpFrame(9091, 20, 6), udpFrame(9091, 0).subarray(0, 41), new Uint8Array(13)]) {
+          rig.setFrame(frame)
+          expect(rig.prog.run(rig.ctxHi, 0)).toBe(0)
+          expect(rig.vm.resultLo).toBe(2)
+          expect(rig.vm.regions[rig.packetRegion]!.lo).toBe(HEADROOM)
+        }
+        expect(rig.prog.counters.helperCalls[54]).toBe(2)
+        expect(rig.prog.counters.helperCalls[200]).toBe(2)
+      })
+    }
+  }
 })
