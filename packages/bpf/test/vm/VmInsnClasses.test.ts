@@ -114,6 +114,13 @@ describe("instruction classes", () => {
       expect(taken(jmpImm(BPF_JSGT, 1, 5, 1, true), 0, 6)).toBe(1)
       expect(taken(jmpImm(BPF_JSGT, 1, 5, 1, true), 0, -6)).toBe(0)
     })
+    it(`${engine}: cpu v4 gotol (JMP32 | JA) takes its target from imm`, () => {
+      const rig = newRig()
+      const gotol = { code: 0x06, dst: 0, src: 0, off: 0, imm: 1 }
+      const p = load(rig, [mov64Imm(0, 1), gotol, mov64Imm(0, 2), exit()], engine)
+      expect(p.run(0, 0)).toBe(0)
+      expect(rig.vm.resultLo).toBe(1)
+    })
     it(`${engine}: loads and stores of every size, sign-extending loads, little-endian packet bytes`, () => {
       const rig = newRig()
       rig.packet.set([0x81, 0x82, 0x83, 0x84, 0x85, 0x86, 0x87, 0x88], 8)
