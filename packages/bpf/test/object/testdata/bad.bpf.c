@@ -1,6 +1,7 @@
 /* Objects the loader must refuse, one per -D variant (build.sh): no license section, a __ksym
  * extern variable, a __kconfig extern, a program in a section no program type claims, a
- * GPL-only helper and a kfunc under a non-GPL license, a static (STB_LOCAL) entry program. */
+ * GPL-only helper and a kfunc under a non-GPL license, a static (STB_LOCAL) entry program,
+ * a map whose key_size and key type disagree, a legacy SEC("maps") definition. */
 #include <linux/bpf.h>
 #include <bpf/bpf_helpers.h>
 
@@ -12,6 +13,19 @@ extern int CONFIG_HZ __kconfig;
 #endif
 #ifdef BAD_KFUNC_NONGPL
 extern int bpf_xdp_metadata_rx_timestamp(const struct xdp_md *ctx, __u64 *timestamp) __ksym;
+#endif
+
+#ifdef BAD_MAPKEY
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(key_size, 8);
+	__type(key, __u32);
+	__type(value, __u32);
+	__uint(max_entries, 1);
+} conflicting SEC(".maps");
+#endif
+#ifdef BAD_LEGACYMAPS
+struct { unsigned int type, key_size, value_size, max_entries; } legacy SEC("maps") = { 2, 4, 4, 1 };
 #endif
 
 #ifdef BAD_UNKNOWNSEC
@@ -30,6 +44,11 @@ int bad_prog(struct xdp_md *ctx)
 #endif
 #ifdef BAD_KCONFIG
 	r += CONFIG_HZ;
+#endif
+#ifdef BAD_MAPKEY
+	__u32 k = 0;
+	if (bpf_map_lookup_elem(&conflicting, &k))
+		r = XDP_DROP;
 #endif
 #ifdef BAD_GPLONLY
 	bpf_printk("x");
