@@ -9,10 +9,10 @@ import { describe, expect, test } from "vitest"
 import { decodeBtf } from "../../src/btf/BtfDecoder.js"
 import { BtfKind } from "../../src/btf/BtfType.js"
 import { Errno } from "../../src/kernel/Errno.js"
-import { ArrayMap } from "../../src/maps/datapath/ArrayMap.js"
+import type { ArrayMap } from "../../src/maps/datapath/ArrayMap.js"
 import type { BpfMap } from "../../src/maps/datapath/BpfMap.js"
 import { makeRegion } from "../../src/maps/datapath/BpfMap.js"
-import { HashMap } from "../../src/maps/datapath/HashMap.js"
+import type { HashMap } from "../../src/maps/datapath/HashMap.js"
 import {
   BPF_FUNC_map_delete_elem,
   BPF_FUNC_map_lookup_elem,
@@ -21,7 +21,7 @@ import {
   bpfMapLookupElem,
   bpfMapUpdateElem
 } from "../../src/maps/datapath/MapHelpers.js"
-import { ProgArrayMap } from "../../src/maps/datapath/ProgArrayMap.js"
+import type { ProgArrayMap } from "../../src/maps/datapath/ProgArrayMap.js"
 import { createMap } from "../../src/maps/MapFactory.js"
 import { BpfMapFlag, BpfMapType, BpfUpdateFlag, bpfMapTypeName, type MapSpec } from "../../src/object/MapSpec.js"
 import { VM_PTR_HI_BASE, type VmCallFrame, VmRegionKind } from "../../src/vm/VmTypes.js"
