@@ -10,8 +10,8 @@
  *
  * Per-packet operations take (bytes, offset) pairs and return a value offset or a negative
  * errno: no allocation, no exceptions. The region index of the value region is looked up in
- * the caller's VmCallFrame by identity (cached), so whoever builds the VM's region table may
- * place the regions anywhere.
+ * the caller's VmCallFrame by the identity of its bytes (cached), so whoever builds the VM's
+ * region table (Vm.addRegion copies the region record) may place the regions anywhere.
  */
 import { type VmRegion, VmRegionKind } from "../../vm/VmTypes.js"
 import { BpfMapFlag, type MapSpec } from "../../object/MapSpec.js"

@@ -7,7 +7,8 @@
  *   3  long  bpf_map_delete_elem(map, key)                → 0 / -errno
  *
  * r1 is the map handle pointer LD_IMM64 BPF_PSEUDO_MAP_FD produced (a MapHandle region whose
- * `map` is a BpfMap); r2/r3 point at key/value bytes in any readable region. A bad map or a key/value
+ * `map` is a BpfMap); r2/r3 point at key/value bytes in any readable region. The lookup's pointer
+ * names the frame's MapValue region over the map's value bytes (found by identity of the bytes, cached). A bad map or a key/value
  * outside its region (what the verifier would have refused) gives NULL / -EFAULT instead of a fault;
  * flags with high bits set (u64 flags > BPF_EXIST) give -EINVAL as the map's update does.
  * Negative results are 64-bit: r0's high half is 0xffffffff. No allocation.
@@ -34,8 +35,17 @@ const span = (frame: VmCallFrame, hi: number, lo: number, size: number): VmRegio
   return r !== undefined && r.kind !== VmRegionKind.MapHandle && off >= r.lo && off + size <= r.hi ? r : undefined
 }
 
+/** the frame's region over the map's value bytes (the VM may copy the region object; the bytes are shared) */
 const valueRegionIndex = (frame: VmCallFrame, map: BpfMap): number => {
-  if (frame.regions[map.valueRegionIndex] !== map.valueRegion) map.valueRegionIndex = frame.regions.indexOf(map.valueRegion)
+  const bytes = map.valueRegion.bytes
+  if (frame.regions[map.valueRegionIndex]?.bytes === bytes) return map.valueRegionIndex
+  map.valueRegionIndex = -1
+  for (let i = 0; i < frame.regions.length; i++) {
+    if (frame.regions[i]!.bytes === bytes && frame.regions[i]!.kind === VmRegionKind.MapValue) {
+      map.valueRegionIndex = i
+      break
+    }
+  }
   return map.valueRegionIndex
 }
 
