@@ -21,7 +21,7 @@ import {
   bpfMapLookupElem,
   bpfMapUpdateElem
 } from "../../src/maps/datapath/MapHelpers.js"
-import type { ProgArrayMap } from "../../src/maps/datapath/ProgArrayMap.js"
+import { type ProgArrayMap, progArrayTailCall } from "../../src/maps/datapath/ProgArrayMap.js"
 import { createMap } from "../../src/maps/MapFactory.js"
 import { BpfMapFlag, BpfMapType, BpfUpdateFlag, bpfMapTypeName, type MapSpec } from "../../src/object/MapSpec.js"
 import { VM_PTR_HI_BASE, type VmCallFrame, VmRegionKind } from "../../src/vm/VmTypes.js"
@@ -230,5 +230,19 @@ describe.runIf(existsSync(VMLINUX))("constants against the running kernel's BTF"
       InnerMap: "BPF_F_INNER_MAP"
     }
     for (const [k, n] of Object.entries(names)) expect([n, enumerators.get(n)]).toEqual([n, BpfMapFlag[k as keyof typeof BpfMapFlag]])
+  })
+})
+
+describe("progArrayTailCall (VmTailCallFn)", () => {
+  test("null past max_entries or on another map, undefined for an empty slot, the program otherwise", () => {
+    const jmp = create(spec("jmp")) as ProgArrayMap<never>
+    const arr = create(spec("arr"))
+    const frame: VmCallFrame = { r0hi: 0, regions: [jmp.handleRegion, arr.handleRegion], runState: undefined }
+    const fake = { name: "target" } as never
+    expect(jmp.setProgram(2, fake)).toBe(0)
+    expect(progArrayTailCall(frame, VM_PTR_HI_BASE, 0, 2)).toBe(fake)
+    expect(progArrayTailCall(frame, VM_PTR_HI_BASE, 0, 3)).toBeUndefined()
+    expect(progArrayTailCall(frame, VM_PTR_HI_BASE, 0, 8)).toBeNull()
+    expect(progArrayTailCall(frame, VM_PTR_HI_BASE + 1, 0, 0)).toBeNull()
   })
 })

@@ -5,10 +5,11 @@
  * return NULL and updates/deletes -EOPNOTSUPP. The control plane sets slots as
  * bpf(BPF_MAP_UPDATE_ELEM) with a program fd does (fd_array_map_update_elem /
  * fd_array_map_delete_elem): index >= max_entries → -E2BIG; deleting an empty slot → -ENOENT.
- * The VM's tail-call implementation reads `programAt(index)`.
+ * `progArrayTailCall` is the VM's bpf_tail_call resolution (VmTailCallFn) over these maps.
  */
 import { Errno } from "../../kernel/Errno.js"
 import type { MapSpec } from "../../object/MapSpec.js"
+import { VM_PTR_HI_BASE, type VmProgram, VmRegionKind, type VmTailCallFn } from "../../vm/VmTypes.js"
 import { type BpfMap, mapRegions } from "./BpfMap.js"
 
 export class ProgArrayMap<P = unknown> implements BpfMap {
@@ -56,4 +57,17 @@ export class ProgArrayMap<P = unknown> implements BpfMap {
   delete(_keyBytes: Uint8Array, _keyOff: number): number {
     return -Errno.EOPNOTSUPP
   }
+}
+
+/**
+ * VmTailCallFn over ProgArrayMap<VmProgram>: r2 must be a prog array's handle; index >=
+ * max_entries (or no prog array) → null (falls through, count not consumed); an empty slot →
+ * undefined; otherwise the program. The VM does the count bookkeeping (kernel/bpf/core.c order).
+ */
+export const progArrayTailCall: VmTailCallFn = (frame, mapHi, _mapLo, index) => {
+  const r = frame.regions[(mapHi >>> 0) - VM_PTR_HI_BASE]
+  if (r === undefined || r.kind !== VmRegionKind.MapHandle || !(r.map instanceof ProgArrayMap)) return null
+  const map = r.map as ProgArrayMap<VmProgram>
+  if (index >>> 0 >= map.spec.maxEntries) return null
+  return map.programAt(index)
 }
