@@ -39,6 +39,7 @@ import { type BindingNotBuiltError, type KfuncBindingMode, loadBound } from "@de
 import { Effect } from "effect"
 import { decodeXdpMeta, type HwMetadataRecord } from "../hw-metadata/HwMetadataRecord.js"
 import { XDP_META_MAINLINE_SIZE, XdpMeta } from "../hw-metadata/XdpMetaLayout.js"
+import { ObjectConfigError } from "../object/CompiledSamples.js"
 import { TAI_START_HI, TAI_START_LO } from "./HwMetadataHost.js"
 
 export interface ObjectRunOptions<C> {
@@ -50,6 +51,8 @@ export interface ObjectRunOptions<C> {
   readonly program?: string
   readonly binding?: KfuncBindingMode
   readonly engine?: VmEngine
+  /** global variables to set before load (libbpf skeleton rodata), by name */
+  readonly vars?: Readonly<Record<string, Uint8Array>>
   readonly onProgress?: (done: number, total: number) => void
 }
 
@@ -95,6 +98,7 @@ export type ObjectRunFailure =
   | UnsupportedMapError
   | VmLoadError
   | VmRunError
+  | ObjectConfigError
 
 /** Executed-instruction counts of a run, by name. */
 export const objectInsnCounts = (stats: ObjectRunStats): ObjectInsnCounts => {
@@ -118,6 +122,10 @@ export const runObjectXdp = <C>(options: ObjectRunOptions<C>): Effect.Effect<Obj
       const clock = new SimulatedTaiClock(TAI_START_HI, TAI_START_LO, 2500)
       const maps = ObjectMaps.create(options.image)
       if (!(maps instanceof ObjectMaps)) return yield* Effect.fail(maps)
+      for (const [name, bytes] of Object.entries(options.vars ?? {})) {
+        const bad = maps.setVar(name, bytes)
+        if (bad !== undefined) return yield* Effect.fail(new ObjectConfigError({ file: options.image.file, reason: bad }))
+      }
       const prepared = prepareObjectXdp(options.image, maps, dev, options.program, options.engine === undefined ? {} : { engine: options.engine })
       if (!("spec" in prepared)) return yield* Effect.fail(prepared)
       const prog = yield* loadBound(prepared.spec, dev, { mode: options.binding ?? "dev-bound", clock })
