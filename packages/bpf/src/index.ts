@@ -18,7 +18,7 @@ export { VmLoadError, VmRunError, vmFaultKind, vmFaultReason, vmRunError } from 
 export { VmInterpreterProgram } from "./vm/VmInterpreter.js"
 export { VmJitProgram } from "./vm/VmJit.js"
 export { loadVmProgram, loadVmProgramSync, runVmProgram, type VmRunResult } from "./vm/VmLoader.js"
-export { stackInitialised, stackMarkWritten, vmAccess, vmAtomic, vmLoad, vmStore } from "./vm/VmMemory.js"
+export { stackInitialised, stackMarkWritten, vmAccess, vmAtomic, vmLoad, vmRegionAt, vmStore } from "./vm/VmMemory.js"
 export { type CheckedProgram, type CheckResult, checkProgram } from "./vm/VmProgramChecker.js"
 export * from "./vm/VmTypes.js"
 export * from "./vm/BpfAssembler.js"
