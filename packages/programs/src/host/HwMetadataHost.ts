@@ -59,6 +59,8 @@ export interface HwMetadataRunOptions<C, E = never> {
   readonly style?: "kfunc" | "raw"
   /** called after every frame with (frames done, total) — a host's progress display */
   readonly onProgress?: (done: number, total: number) => void
+  /** frames offered before each poll (default 1); more lets mlx5 compress CQE sessions; packets then carry the burst's first index */
+  readonly burst?: number
   /** run this program instead of the TypeScript hw-metadata (style and binding then belong to it) */
   readonly program?: HwMetadataProgramSource<E>
 }
@@ -145,12 +147,13 @@ export const runHwMetadata = <C, E = never>(
           }
         })
       }
-      for (let i = 0; i < options.frames.length; i++) {
+      const burst = Math.max(1, options.burst ?? 1)
+      for (let i = 0; i < options.frames.length; i += burst) {
         current = i
-        const f = options.frames[i]!
-        dev.hwReceive(f, 0, f.length)
+        const end = Math.min(options.frames.length, i + burst)
+        for (let j = i; j < end; j++) dev.hwReceive(options.frames[j]!, 0, options.frames[j]!.length)
         for (let q = 0; q < dev.numRxQueues; q++) while (dev.napiPoll(q, 64) > 0) {}
-        options.onProgress?.(i + 1, options.frames.length)
+        options.onProgress?.(end, options.frames.length)
       }
 
       const found = { timestamp: 0, hash: 0, "vlan-tag": 0, checksum: 0 }
