@@ -131,3 +131,30 @@ export const withCorePoison = (t: Array<VmCallFn | undefined>): Array<VmCallFn |
   t[0] = corePoisonReached
   return t
 }
+
+/** Instruction indexes of the poisoned calls left in an image (after rewriteCorePoison: helper 0). */
+export const poisonedInsns = (insns: Uint8Array): number[] => {
+  const v = new DataView(insns.buffer, insns.byteOffset, insns.byteLength)
+  const out: number[] = []
+  for (let at = 0; at + 8 <= insns.length; at += 8) {
+    const code = insns[at]!
+    if (code === LD_IMM64) {
+      at += 8
+      continue
+    }
+    if (code === CALL && (insns[at + 1]! & 0xf0) === 0 && (v.getInt32(at + 4, true) === 0 || v.getInt32(at + 4, true) === BPF_CORE_POISON_HELPER))
+      out.push(at >> 3)
+  }
+  return out
+}
+
+/**
+ * A load refusal of an image with poisoned instructions, said as what it is: code the CO-RE
+ * relocation could not resolve, reachable (the image checker saw its consequences).
+ */
+export const corePoisonLoadReason = (insns: Uint8Array, reason: string): string => {
+  const at = poisonedInsns(insns)
+  return at.length === 0
+    ? reason
+    : `CO-RE relocation did not resolve against the bound driver's BTF for insn ${at.join(", ")} (poisoned as libbpf does) and the code is reachable: ${reason}`
+}

@@ -14,7 +14,7 @@ import { bindDevtx, DEVTX_KFUNC_CALLS, DevtxCtxOff, devtxCtxLoad, DevtxRunState 
 import type { ObjectImage, ObjectProgramImage } from "./ObjectImage.js"
 import type { ObjectMaps } from "./ObjectMaps.js"
 import { ObjectProgramNotFoundError, ObjectRunStats, pickProgram, UnknownKfuncError } from "./ObjectXdpProgram.js"
-import { rewriteCorePoison, withCorePoison } from "./CorePoison.js"
+import { corePoisonLoadReason, poisonedInsns, rewriteCorePoison, withCorePoison } from "./CorePoison.js"
 import { TraceBuffer } from "./TraceBuffer.js"
 import { xdpHelperNames, xdpHelpers } from "./XdpHelpers.js"
 
@@ -55,11 +55,12 @@ const buildDevtxVm = (
     if (c === undefined) return new VmLoadError({ program: program.name, insn: -1, reason: `kfunc ${k} has no implementation for SEC("${program.section}")` })
     calls.push(c)
   }
+  const insns = rewriteCorePoison(program.insns)
   const loaded = loadVmProgramSync(
     vm,
     {
       name: program.name,
-      insns: rewriteCorePoison(program.insns),
+      insns,
       helpers: withCorePoison(xdpHelpers(vm)),
       helperNames: stats.helperNames,
       kfuncs: calls,
@@ -69,7 +70,8 @@ const buildDevtxVm = (
     },
     engine === undefined ? {} : { engine }
   )
-  if (loaded instanceof VmLoadError) return loaded
+  if (loaded instanceof VmLoadError)
+    return poisonedInsns(insns).length === 0 ? loaded : new VmLoadError({ program: loaded.program, insn: loaded.insn, reason: corePoisonLoadReason(insns, loaded.reason) })
   return { vm, st, prog: loaded, ctxHi: Vm.ptrHi(ctx) }
 }
 

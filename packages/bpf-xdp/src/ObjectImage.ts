@@ -5,6 +5,8 @@
  * maps), and per map its definition, initial bytes and — for the .data/.bss/.rodata sections —
  * the variables their BTF DATASEC names (what `bpftool map dump` prints by name).
  */
+import type { MapSpec } from "@devtx/bpf"
+
 export interface ObjectVar {
   readonly name: string
   readonly offset: number
@@ -28,6 +30,8 @@ export interface ObjectMapDef {
   /** .rodata: frozen, read-only to programs */
   readonly frozen: boolean
   readonly vars: ReadonlyArray<ObjectVar>
+  /** the loader's spec (maps @devtx/bpf creates: HASH, PERCPU_ARRAY) */
+  readonly spec?: MapSpec
 }
 
 export interface ObjectProgramImage {

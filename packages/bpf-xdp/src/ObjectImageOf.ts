@@ -41,7 +41,8 @@ export const objectImageOf = (file: string, obj: LoadedObject): ObjectImage => (
       maxEntries: m.maxEntries,
       ...(m.initialValue.length > 0 ? { initial: m.initialValue } : {}),
       frozen: m.kind === "rodata",
-      vars: m.vars.map((v) => varOf(obj.btf, v))
+      vars: m.vars.map((v) => varOf(obj.btf, v)),
+      spec: m
     })
   )
 })

@@ -6,7 +6,8 @@
  * .data/.bss/.rodata variables by name (control plane), the way bpftool map dump shows them.
  * A map type no program type models is a load error naming the map and its type.
  */
-import { Vm, VmRegionKind, type VmMapRegions } from "@devtx/bpf"
+import { type BpfMap, createMap, Vm, VmRegionKind, type VmMapRegions } from "@devtx/bpf"
+import { Result } from "effect"
 import { CpuMap, DevMap, u64ToDecimal, XskMap } from "@devtx/core"
 import { Data } from "effect"
 import { type ArrayMapRef, type ArrayMapStore, newArrayMapStore } from "./ArrayMapStore.js"
@@ -16,9 +17,10 @@ export class UnsupportedMapError extends Data.TaggedError("UnsupportedMapError")
   readonly file: string
   readonly map: string
   readonly type: number
+  readonly reason?: string
 }> {
   override get message(): string {
-    return `${this.file}: map ${this.map}: BPF map type ${this.type} is not modelled (ARRAY, PROG_ARRAY, DEVMAP, CPUMAP, XSKMAP are)`
+    return `${this.file}: map ${this.map}: ${this.reason ?? `BPF map type ${this.type} is not modelled (ARRAY, HASH, PERCPU_ARRAY, PROG_ARRAY, DEVMAP, CPUMAP, XSKMAP are)`}`
   }
 }
 
@@ -26,6 +28,7 @@ export type ObjectMapState =
   | { readonly kind: "array"; readonly def: ObjectMapDef; readonly store: ArrayMapStore }
   | { readonly kind: "redirect"; readonly def: ObjectMapDef; readonly map: XskMap | DevMap | CpuMap }
   | { readonly kind: "prog_array"; readonly def: ObjectMapDef; readonly slots: Array<string | undefined> }
+  | { readonly kind: "bpf"; readonly def: ObjectMapDef; readonly map: BpfMap }
 
 export class ObjectMaps {
   private constructor(
@@ -43,7 +46,12 @@ export class ObjectMaps {
       else if (def.type === MapType.DEVMAP) out.push({ kind: "redirect", def, map: new DevMap(def.maxEntries) })
       else if (def.type === MapType.CPUMAP) out.push({ kind: "redirect", def, map: new CpuMap(def.maxEntries) })
       else if (def.type === MapType.PROG_ARRAY) out.push({ kind: "prog_array", def, slots: new Array(def.maxEntries).fill(undefined) })
-      else return new UnsupportedMapError({ file: image.file, map: def.name, type: def.type })
+      else if (def.spec !== undefined) {
+        // HASH, PERCPU_ARRAY, ...: @devtx/bpf's maps, with the kernel's creation checks
+        const m = createMap(def.spec)
+        if (Result.isFailure(m)) return new UnsupportedMapError({ file: image.file, map: def.name, type: def.type, reason: m.failure.message })
+        out.push({ kind: "bpf", def, map: m.success })
+      } else return new UnsupportedMapError({ file: image.file, map: def.name, type: def.type })
     }
     return new ObjectMaps(image, out)
   }
@@ -60,6 +68,11 @@ export class ObjectMaps {
         const value = vm.addRegion({ name: m.def.name, kind: VmRegionKind.MapValue, bytes: m.store.bytes, writable: !m.store.readonly })
         const ref: ArrayMapRef = { kind: "array", store: m.store, valuePtrHi: Vm.ptrHi(value) }
         const handle = vm.addRegion({ name: `map ${m.def.name}`, kind: VmRegionKind.MapHandle, bytes: new Uint8Array(0), writable: false, map: ref })
+        out.push({ handle, value })
+      } else if (m.kind === "bpf") {
+        const v = m.map.valueRegion
+        const value = vm.addRegion({ name: m.def.name, kind: VmRegionKind.MapValue, bytes: v.bytes, writable: v.writable })
+        const handle = vm.addRegion({ name: `map ${m.def.name}`, kind: VmRegionKind.MapHandle, bytes: new Uint8Array(0), writable: false, map: m.map })
         out.push({ handle, value })
       } else {
         const handle = vm.addRegion({

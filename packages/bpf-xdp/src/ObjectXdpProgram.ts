@@ -50,7 +50,7 @@ import { castToKernCtx, type KernCtxTypes, makeRdonlyCast } from "./KernCtxKfunc
 import type { ObjectImage, ObjectProgramImage } from "./ObjectImage.js"
 import type { ObjectMaps } from "./ObjectMaps.js"
 import { RX_KFUNC_CALLS } from "./RxKfuncCalls.js"
-import { rewriteCorePoison, withCorePoison } from "./CorePoison.js"
+import { corePoisonLoadReason, poisonedInsns, rewriteCorePoison, withCorePoison } from "./CorePoison.js"
 import { TraceBuffer } from "./TraceBuffer.js"
 import { xdpHelperNames, xdpHelpers } from "./XdpHelpers.js"
 import { XdpMd, xdpMdLoad } from "./XdpMdCtx.js"
@@ -198,11 +198,12 @@ const buildXdpVm = (
     else if (k === "bpf_rdonly_cast" && km !== undefined) kfuncs.push(makeRdonlyCast(kernCtxTypes(km)))
     else return new VmLoadError({ program: program.name, insn: -1, reason: `kfunc ${k} has no implementation for SEC("${program.section}")` })
   }
+  const insns = rewriteCorePoison(program.insns)
   const loaded = loadVmProgramSync(
     vm,
     {
       name: program.name,
-      insns: rewriteCorePoison(program.insns),
+      insns,
       helpers: withCorePoison(xdpHelpers(vm)),
       helperNames: stats.helperNames,
       kfuncs,
@@ -212,7 +213,8 @@ const buildXdpVm = (
     },
     options.engine === undefined ? {} : { engine: options.engine }
   )
-  if (loaded instanceof VmLoadError) return loaded
+  if (loaded instanceof VmLoadError)
+    return poisonedInsns(insns).length === 0 ? loaded : new VmLoadError({ program: loaded.program, insn: loaded.insn, reason: corePoisonLoadReason(insns, loaded.reason) })
   return { vm, st, prog: loaded, ctxHi: Vm.ptrHi(ctx) }
 }
 

@@ -5,7 +5,8 @@
  * (r0's high half 0xffffffff), an XDP action a small positive one.
  *
  *   1  bpf_map_lookup_elem     ARRAY maps (.data/.bss/.rodata are one-element arrays): a pointer
- *                              into the value region, or NULL (0) for a key out of range
+ *                              into the value region, or NULL (0) for a key out of range;
+ *                              HASH / PERCPU_ARRAY: @devtx/bpf's map helpers
  *   2  bpf_map_update_elem     ARRAY: copy the value in (BPF_ANY / BPF_EXIST; BPF_NOEXIST -> -EEXIST)
  *   3  bpf_map_delete_elem     ARRAY: -EINVAL, as array_map_delete_elem
  *   5  bpf_ktime_get_ns        CLOCK_MONOTONIC (a simulated clock of its own)
@@ -20,7 +21,17 @@
  *  12  bpf_tail_call           run by the VM itself through the program type's tail-call resolver
  * Per call: no allocation, no exceptions; a bad pointer argument leaves the VM fault that ends the run.
  */
-import { type VmCallFn, type VmExecFrame, VmFaultCode, VmRegionKind, vmAccess, VM_PTR_HI_BASE } from "@devtx/bpf"
+import {
+  bpfMapDeleteElem as bpfMapDelete,
+  bpfMapLookupElem as bpfMapLookup,
+  bpfMapUpdateElem as bpfMapUpdate,
+  type VmCallFn,
+  type VmExecFrame,
+  VmFaultCode,
+  VmRegionKind,
+  vmAccess,
+  VM_PTR_HI_BASE
+} from "@devtx/bpf"
 import { adjustHead, adjustMeta, bpfRedirectMap, CpuMap, DevMap, redirectInfo, XdpAction, XskMap } from "@devtx/core"
 import type { ArrayMapRef } from "./ArrayMapStore.js"
 import { syncPacketWindow, type XdpRunState } from "./XdpRunState.js"
@@ -67,10 +78,14 @@ export const mapOf = (frame: VmExecFrame, hi: number): unknown => {
 const isArrayStore = (m: unknown): m is ArrayMapRef =>
   typeof m === "object" && m !== null && (m as { kind?: unknown }).kind === "array"
 
-const bpfMapLookupElem: VmCallFn = (f, r1h, _r1l, r2h, r2l) => {
+/** a @devtx/bpf map (HASH, PERCPU_ARRAY): its own helpers */
+const isBpfMap = (m: unknown): boolean => typeof m === "object" && m !== null && typeof (m as { lookup?: unknown }).lookup === "function"
+
+const bpfMapLookupElem: VmCallFn = (f, r1h, r1l, r2h, r2l, r3h, r3l, r4h, r4l, r5h, r5l) => {
   const frame = f as VmExecFrame
   const m = mapOf(frame, r1h)
-  if (!isArrayStore(m)) return callFault(frame, "bpf_map_lookup_elem: not an array map (hash maps come with the object loader)")
+  if (isBpfMap(m)) return bpfMapLookup(f, r1h, r1l, r2h, r2l, r3h, r3l, r4h, r4l, r5h, r5l)
+  if (!isArrayStore(m)) return callFault(frame, "bpf_map_lookup_elem: the map is not a lookup map (a redirect map or a prog array)")
   const kr = vmAccess(frame, r2h, r2l, 4, false)
   if (kr < 0) return 0
   const key = frame.regions[kr]!.view.getUint32(r2l, true)
@@ -80,10 +95,11 @@ const bpfMapLookupElem: VmCallFn = (f, r1h, _r1l, r2h, r2l) => {
   return key * m.store.valueSize
 }
 
-const bpfMapUpdateElem: VmCallFn = (f, r1h, _r1l, r2h, r2l, r3h, r3l, _r4h, r4l) => {
+const bpfMapUpdateElem: VmCallFn = (f, r1h, r1l, r2h, r2l, r3h, r3l, r4h, r4l, r5h, r5l) => {
   const frame = f as VmExecFrame
   const m = mapOf(frame, r1h)
-  if (!isArrayStore(m)) return callFault(frame, "bpf_map_update_elem: not an array map (hash maps come with the object loader)")
+  if (isBpfMap(m)) return bpfMapUpdate(f, r1h, r1l, r2h, r2l, r3h, r3l, r4h, r4l, r5h, r5l)
+  if (!isArrayStore(m)) return callFault(frame, "bpf_map_update_elem: the map is not an update map (a redirect map or a prog array)")
   if (r4l > BPF_EXIST) return ret(frame, -EINVAL)
   const kr = vmAccess(frame, r2h, r2l, 4, false)
   if (kr < 0) return 0
@@ -100,10 +116,11 @@ const bpfMapUpdateElem: VmCallFn = (f, r1h, _r1l, r2h, r2l, r3h, r3l, _r4h, r4l)
   return ret(frame, 0)
 }
 
-const bpfMapDeleteElem: VmCallFn = (f, r1h) => {
+const bpfMapDeleteElem: VmCallFn = (f, r1h, r1l, r2h, r2l, r3h, r3l, r4h, r4l, r5h, r5l) => {
   const frame = f as VmExecFrame
   const m = mapOf(frame, r1h)
-  if (!isArrayStore(m)) return callFault(frame, "bpf_map_delete_elem: not an array map (hash maps come with the object loader)")
+  if (isBpfMap(m)) return bpfMapDelete(f, r1h, r1l, r2h, r2l, r3h, r3l, r4h, r4l, r5h, r5l)
+  if (!isArrayStore(m)) return callFault(frame, "bpf_map_delete_elem: the map is not a delete map (a redirect map or a prog array)")
   return ret(frame, -EINVAL)
 }
 

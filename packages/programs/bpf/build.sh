@@ -9,7 +9,8 @@
 #   include/kfuncs_mainline.h kfunc prototypes from the running kernel's BTF (/sys/kernel/btf/vmlinux)
 #   include/uapi_mainline.h   enum bpf_map_type from the same BTF
 #
-# then compiles every *.bpf.c with clang -O2 -g -target bpf into a checked-in *.bpf.o fixture,
+# then compiles every *.bpf.c (and bad/*.bpf.c, the fixtures of the typed load and run errors)
+# with clang -O2 -g -target bpf into a checked-in *.bpf.o fixture,
 # and hw_metadata_kfunc.bpf.c once more with -target bpfeb (a big-endian loader fixture).
 # Run from anywhere: sh packages/programs/bpf/build.sh  (needs a built repo: npm ci / tsc -b)
 set -eu
@@ -87,6 +88,12 @@ for src in "$HERE"/*.bpf.c; do
 	obj="${src%.c}.o"
 	$CLANG $CFLAGS -target bpf -c "$src" -o "$obj"
 	echo "built $(basename "$obj")"
+done
+# bad objects: fixtures of the typed errors `devtx run --object` gives (bad/*.bpf.c)
+for src in "$HERE"/bad/*.bpf.c; do
+	obj="${src%.c}.o"
+	$CLANG $CFLAGS -Wno-unused-value -target bpf -c "$src" -o "$obj"
+	echo "built bad/$(basename "$obj")"
 done
 $CLANG $CFLAGS -target bpfeb -c "$HERE/hw_metadata_kfunc.bpf.c" -o "$HERE/hw_metadata_kfunc.bpfeb.o"
 echo "built hw_metadata_kfunc.bpfeb.o"

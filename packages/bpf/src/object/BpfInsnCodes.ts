@@ -4,8 +4,8 @@
  *
  * - opcodes: include/uapi/linux/bpf_common.h (BPF_LD, BPF_JMP, BPF_DW, BPF_IMM, BPF_CALL) and
  *   include/uapi/linux/bpf.h (BPF_JMP32-free: calls are always BPF_JMP | BPF_CALL).
- * - src_reg markers: include/uapi/linux/bpf.h BPF_PSEUDO_* (what the kernel expects after
- *   libbpf's relocation; devtx's VM reads the same values).
+ * - src_reg markers: include/uapi/linux/bpf.h BPF_PSEUDO_*, defined once in vm/BpfOpcodes.ts
+ *   and re-exported here (what the kernel expects after libbpf's relocation; the VM reads them).
  * - relocation types: the BPF ELF ABI of LLVM (llvm/include/llvm/BinaryFormat/ELFRelocs/BPF.def),
  *   as libbpf's bpf_object__collect_prog_relos sees them.
  */
@@ -15,14 +15,15 @@ export const BPF_LD_IMM64_CODE = 0x18
 /** BPF_JMP | BPF_CALL */
 export const BPF_CALL_CODE = 0x85
 
-/** LD_IMM64 src_reg values, include/uapi/linux/bpf.h */
-export const BPF_PSEUDO_MAP_FD = 1
-export const BPF_PSEUDO_MAP_VALUE = 2
-export const BPF_PSEUDO_BTF_ID = 3
-export const BPF_PSEUDO_FUNC = 4
-/** CALL src_reg values, include/uapi/linux/bpf.h */
-export const BPF_PSEUDO_CALL = 1
-export const BPF_PSEUDO_KFUNC_CALL = 2
+/** src_reg markers (BPF_PSEUDO_*, include/uapi/linux/bpf.h): the VM's definitions, shared */
+export {
+  BPF_PSEUDO_BTF_ID,
+  BPF_PSEUDO_CALL,
+  BPF_PSEUDO_FUNC,
+  BPF_PSEUDO_KFUNC_CALL,
+  BPF_PSEUDO_MAP_FD,
+  BPF_PSEUDO_MAP_VALUE
+} from "../vm/BpfOpcodes.js"
 
 /** ELF relocation types for EM_BPF (LLVM BPF.def) */
 export const R_BPF_NONE = 0

@@ -57,6 +57,8 @@ export class ObjectRelocationError extends Data.TaggedError("ObjectRelocationErr
   readonly value: number
 }> {
   override get message(): string {
+    // before the relocation is tied to a program, libbpf's own wording names section and relo
+    if (this.program === "") return `${this.reason} (value ${this.value})`
     return `prog '${this.program}': relo #${this.relocIndex} in sec '${this.section}' at insn #${this.insnIndex} against '${this.symbol}': ${this.reason} (value ${this.value})`
   }
 }

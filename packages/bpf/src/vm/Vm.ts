@@ -84,6 +84,13 @@ export class Vm implements VmExecFrame {
   readonly blockGen: Float64Array = new Float64Array(VM_MAX_CALL_FRAMES)
   /** last generation handed out */
   gen = 0
+  /**
+   * Per region index: bit 0 = plain bytes readable inline (packet, map value, kernel memory),
+   * bit 1 = plain bytes writable inline (writable packet / map value), bit 2 = ctx (loads go
+   * straight to the program's ctxLoad). Stack and map handles are 0: their accesses always take
+   * VmMemory's checked path.
+   */
+  readonly regionFlags: Uint8Array = new Uint8Array(VM_MAX_REGIONS)
   /** scratch for ctx loads and 64-bit helpers: [hi, lo] */
   readonly scratch: Uint32Array = new Uint32Array(2)
 
@@ -123,7 +130,11 @@ export class Vm implements VmExecFrame {
       map: init.map
     }
     this.regions.push(region)
-    return this.regions.length - 1
+    const index = this.regions.length - 1
+    const plain = init.kind === VmRegionKind.Packet || init.kind === VmRegionKind.MapValue || init.kind === VmRegionKind.Kernel
+    const plainWrite = init.writable && (init.kind === VmRegionKind.Packet || init.kind === VmRegionKind.MapValue)
+    this.regionFlags[index] = (plain ? 1 : 0) | (plainWrite ? 2 : 0) | (init.kind === VmRegionKind.Ctx ? 4 : 0)
+    return index
   }
 
   /** Re-points a region at other bytes (e.g. per packet) without allocating a DataView when `view` is given. */
@@ -148,6 +159,7 @@ export class Vm implements VmExecFrame {
     this.budgetLeft = this.insnBudget
     this.tailCalls = 0
     this.fault.code = VmFaultCode.None
+    this.fault.program = ""
     this.r0hi = 0
   }
 

@@ -81,7 +81,7 @@ export const vmFaultReason = (vm: Vm, f: VmFault): string => {
     case VmFaultCode.Budget:
       return `instruction budget of ${f.detail} exhausted (an unbounded loop?)`
     case VmFaultCode.CallDepth:
-      return `the call stack of ${f.detail} frames is too deep (max 8)`
+      return `the call stack of ${f.detail} frames is too deep !`
     case VmFaultCode.CtxAccess:
       return `invalid bpf_context ${rw} off=${f.addrLo} size=${f.size}`
     case VmFaultCode.NotDereferencable:

@@ -74,6 +74,8 @@ import {
   type VmProgramSpec
 } from "./VmTypes.js"
 
+const NO_MAPS: ReadonlyArray<{ readonly handle: number; readonly value: number }> = []
+
 const bswap16 = (x: number): number => ((x & 0xff) << 8) | ((x >>> 8) & 0xff)
 const bswap32 = (x: number): number =>
   (((x & 0xff) << 24) | ((x & 0xff00) << 8) | ((x >>> 8) & 0xff00) | ((x >>> 24) & 0xff)) >>> 0
@@ -320,11 +322,12 @@ export class VmInterpreterProgram implements VmLoadedProgram {
     return st
   }
 
+  /** ends the run with `code` at `insn` (memory faults: the other fields are VmMemory's) */
   private fault(code: number, insn: number): number {
     const f = this.vm.fault
     f.code = code
     f.insn = insn
-    f.program = this.name
+    if (f.program === "") f.program = this.name
     return code
   }
 
@@ -335,7 +338,7 @@ export class VmInterpreterProgram implements VmLoadedProgram {
     const f = vm.fault
     if (f.code !== 0) {
       f.insn = insn
-      f.program = this.name
+      if (f.program === "") f.program = this.name
       if (f.code === VmFaultCode.CallFault) f.detail = detail
       return f.code
     }
@@ -351,7 +354,7 @@ export class VmInterpreterProgram implements VmLoadedProgram {
     const { code, dst, src, off, imm } = this.checked.insns
     const { leader, blockLen } = this.checked
     const R = this.regs[depth] as Uint32Array
-    const maps = spec.maps ?? []
+    const maps = spec.maps ?? NO_MAPS
     const scratch = vm.scratch
     for (;;) {
       if (leader[pc] === 1) {
@@ -527,7 +530,8 @@ export class VmInterpreterProgram implements VmLoadedProgram {
           break
         }
         default:
-          return this.fault(VmFaultCode.None, pc)
+          vm.fault.message = "interpreter reached an opcode the checker did not admit"
+          return this.fault(VmFaultCode.CallFault, pc)
       }
     }
   }

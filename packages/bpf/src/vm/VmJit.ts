@@ -85,7 +85,17 @@ import {
 /** A numeric literal for generated code: a safe integer, parenthesised; anything else throws. */
 const lit = (n: number): string => {
   if (!Number.isSafeInteger(n)) throw new RangeError(`JIT: refusing non-integer literal ${String(n)}`)
-  return `(${n})`
+  return n < 0 ? `(${n})` : `${n}`
+}
+/** A signed offset term for generated code: "+5" / "-35", from a checked safe integer. */
+const plus = (n: number): string => {
+  if (!Number.isSafeInteger(n)) throw new RangeError(`JIT: refusing non-integer offset ${String(n)}`)
+  return n < 0 ? `${n}` : `+${n}`
+}
+/** An identifier suffix from a non-negative integer (helper/kfunc/function names). */
+const idn = (n: number): string => {
+  if (!Number.isSafeInteger(n) || n < 0) throw new RangeError(`JIT: refusing identifier index ${String(n)}`)
+  return `${n}`
 }
 /** Register variable names: r0..r10 only. */
 const reg = (r: number): { h: string; l: string } => {
@@ -300,8 +310,10 @@ const viewWrite = (view: string, a: string, size: number, h: string, l: string):
 /** 64-bit address base + off into (ah, al) with al as a u32 number */
 const address = (B: { h: string; l: string }, o: number): string =>
   o === 0
-    ? `ah = ${B.h}; al = ${B.l} >>> 0;`
-    : `al = (${B.l} >>> 0) + ${lit(o)}; ah = al < 0 ? (${B.h} - 1) | 0 : al > 4294967295 ? (${B.h} + 1) | 0 : ${B.h}; al = al >>> 0;`
+    ? `ah=${B.h};al=${B.l}>>>0;`
+    : o > 0
+      ? `al=(${B.l}>>>0)+${lit(o)};if(al>4294967295){ah=(${B.h}+1)|0;al-=4294967296}else ah=${B.h};`
+      : `al=(${B.l}>>>0)${plus(o)};if(al<0){ah=(${B.h}-1)|0;al+=4294967296}else ah=${B.h};`
 
 export class VmJitProgram implements VmLoadedProgram {
   readonly name: string
@@ -374,7 +386,9 @@ const generate = (gen: Gen, spec: VmProgramSpec, checked: CheckedProgram): strin
     "const vm = E.vm, spec = E.spec, SELF = E.self, R64 = E.R64, MUL = E.MUL, UDIV = E.UDIV, UMOD = E.UMOD, SDIV = E.SDIV, SMOD = E.SMOD;",
     "const LOAD = E.LOAD, STORE = E.STORE, ATOMIC = E.ATOMIC, TAIL = E.TAIL, NAME = spec.name, CTXL = spec.ctxLoad, CTXS = spec.ctxStore;",
     "const RG = vm.regions, FT = vm.fault, SC = vm.scratch, SV = vm.stack.view, ST = vm.stackStamp, BG = vm.blockGen;",
-    "const HC = E.counters.helperCalls, KC = E.counters.kfuncCalls, REGS = E.registers, HF = spec.helpers, KF = spec.kfuncs;"
+    "const HC = E.counters.helperCalls, KC = E.counters.kfuncCalls, REGS = E.registers, HF = spec.helpers, KF = spec.kfuncs, RF = vm.regionFlags;",
+    `function BF(i) { FT.code = ${lit(VmFaultCode.Budget)}; FT.insn = i; FT.detail = vm.insnBudget; FT.addrHi = 0; FT.addrLo = 0; FT.size = 0; FT.write = 0; FT.region = -1; return FT.code; }`,
+    `function DF(i, d) { FT.code = ${lit(VmFaultCode.CallDepth)}; FT.insn = i; FT.detail = d + 2; FT.addrHi = 0; FT.addrLo = 0; FT.size = 0; FT.write = 0; FT.region = -1; return FT.code; }`
   )
   // helper / kfunc references used
   const helpersUsed = new Set<number>()
@@ -385,37 +399,46 @@ const generate = (gen: Gen, spec: VmProgramSpec, checked: CheckedProgram): strin
       if (src[i] === BPF_PSEUDO_KFUNC_CALL) kfuncsUsed.add(imm[i] as number)
     }
   }
-  for (const h of helpersUsed) out.push(`const H${lit(h).slice(1, -1)} = HF[${lit(h)}];`)
-  for (const k of kfuncsUsed) out.push(`const K${lit(k).slice(1, -1)} = KF[${lit(k)}];`)
+  for (const h of helpersUsed) out.push(`const H${idn(h)} = HF[${lit(h)}];`)
+  for (const k of kfuncsUsed) out.push(`const K${idn(k)} = KF[${lit(k)}];`)
 
   const dump = gen.expose
     ? "REGS[0] = h0; REGS[1] = l0; REGS[2] = h1; REGS[3] = l1; REGS[4] = h2; REGS[5] = l2; REGS[6] = h3; REGS[7] = l3; REGS[8] = h4; REGS[9] = l4; REGS[10] = h5; REGS[11] = l5; REGS[12] = h6; REGS[13] = l6; REGS[14] = h7; REGS[15] = l7; REGS[16] = h8; REGS[17] = l8; REGS[18] = h9; REGS[19] = l9; REGS[20] = h10; REGS[21] = l10;"
     : ""
 
+  // dense case labels (V8 compiles a dense integer switch to a jump table): block k of its subprogram
+  const blockOf = new Int32Array(slots).fill(-1)
+  for (let s = 0; s < subprogs.length; s++) {
+    let k = 0
+    for (let i = subprogs[s] as number; i < (subprogs[s + 1] ?? slots); i++) if (leader[i] === 1) blockOf[i] = k++
+  }
+  const blockNo = (slot: number): number => {
+    const b = blockOf[slot] as number
+    if (b < 0) throw new RangeError(`JIT: jump target ${slot} is not a block leader`)
+    return b
+  }
   for (let s = 0; s < subprogs.length; s++) {
     const start = subprogs[s] as number
     const end = subprogs[s + 1] ?? slots
     const isMain = start === 0
     const dumpHere = isMain ? dump : ""
-    const leave = (status: string): string => `{ vm.budgetLeft = B; ${dumpHere} return ${status}; }`
-    const fault = (_insn: number): string => `{ FT.program = NAME; vm.budgetLeft = B; ${dumpHere} return st; }`
+    const fault = (_insn: number): string => "break F;"
     out.push(
-      `function f${lit(start).slice(1, -1)}(d, h1, l1, h2, l2, h3, l3, h4, l4, h5, l5) {`,
+      `function f${idn(start)}(d, h1, l1, h2, l2, h3, l3, h4, l4, h5, l5) {`,
       "let h0 = 0, l0 = 0, h6 = 0, l6 = 0, h7 = 0, l7 = 0, h8 = 0, l8 = 0, h9 = 0, l9 = 0;",
       `const h10 = ${lit(HI_BASE)}, l10 = ${lit(VM_STACK_BYTES)} - ${lit(VM_FRAME_STACK_BYTES)} * d;`,
       `const G = BG[${lit(VM_MAX_CALL_FRAMES - 1)} - d];`,
       "let B = vm.budgetLeft, t = 0, s = 0, st = 0, ah = 0, al = 0, g = undefined;",
-      `let pc = ${lit(start)};`,
-      "for (;;) switch (pc) {"
+      "let pc = 0;",
+      "F: for (;;) switch (pc) {"
     )
     for (let i = start; i < end; i++) {
       if (checked.ldSecond[i] === 1) continue
       if (leader[i] === 1) {
         const n = blockLen[i] as number
         out.push(
-          `case ${lit(i)}:`,
-          `if (B < ${lit(n)}) { FT.code = ${lit(VmFaultCode.Budget)}; FT.insn = ${lit(i)}; FT.detail = vm.insnBudget; FT.addrHi = 0; FT.addrLo = 0; FT.size = 0; FT.write = 0; FT.region = -1; st = ${lit(VmFaultCode.Budget)}; ${fault(i)} }`,
-          `B -= ${lit(n)};`
+          `case ${lit(blockNo(i))}:`,
+          `if(B<${lit(n)}){st=BF(${lit(i)});break F}B-=${lit(n)};`
         )
       }
       const c = code[i] as number
@@ -445,10 +468,10 @@ const generate = (gen: Gen, spec: VmProgramSpec, checked: CheckedProgram): strin
           const sx = (c & 0xe0) === BPF_MEMSX
           if (sr === 10) {
             const checks: string[] = []
-            for (let b = 0; b < size; b++) checks.push(`ST[l10 + ${lit(o + b)}] !== G`)
+            for (let b = 0; b < size; b++) checks.push(`ST[l10${plus(o + b)}]!==G`)
             out.push(
-              `if (${checks.join(" || ")}) { st = LOAD(vm, CTXL, h10, l10 + ${lit(o)}, ${lit(size)}, ${lit(i)}, false); ${fault(i)} }`,
-              viewRead("SV", `l10 + ${lit(o)}`, size, D.h, D.l, sx)
+              `if(${checks.join("||")}){st=LOAD(vm,CTXL,h10,l10${plus(o)},${lit(size)},${lit(i)},false);break F}`,
+              viewRead("SV", `l10${plus(o)}`, size, D.h, D.l, sx)
             )
           } else {
             const fast = viewRead("g.view", "al", size, D.h, D.l, sx)
@@ -461,8 +484,9 @@ const generate = (gen: Gen, spec: VmProgramSpec, checked: CheckedProgram): strin
               : `${D.h} = SC[0] | 0; ${D.l} = SC[1] | 0;`
             out.push(
               address(S, o),
-              `g = RG[(ah - ${lit(HI_BASE)}) | 0];`,
-              `if (g !== undefined && (g.kind === 1 || g.kind === 4 || g.kind === 6) && al >= g.lo && al + ${lit(size)} <= g.hi) { ${fast} }`,
+              `t=(ah-${lit(HI_BASE)})|0;s=RF[t];`,
+              `if((s&1)!==0&&al>=(g=RG[t]).lo&&al+${lit(size)}<=g.hi){${fast}}`,
+              `else if((s&4)!==0&&CTXL!==undefined&&CTXL(vm,al,${lit(size)},SC)===0){${slowAssign}}`,
               `else { st = LOAD(vm, CTXL, ah, al, ${lit(size)}, ${lit(i)}, false); if (st < 0) ${fault(i)} ${slowAssign} }`
             )
           }
@@ -488,13 +512,13 @@ const generate = (gen: Gen, spec: VmProgramSpec, checked: CheckedProgram): strin
           }
           if (dr === 10) {
             const marks: string[] = []
-            for (let b = 0; b < size; b++) marks.push(`ST[l10 + ${lit(o + b)}] = G;`)
-            out.push(marks.join(" "), viewWrite("SV", `l10 + ${lit(o)}`, size, vh, vl))
+            for (let b = 0; b < size; b++) marks.push(`ST[l10${plus(o + b)}]=G;`)
+            out.push(marks.join(" "), viewWrite("SV", `l10${plus(o)}`, size, vh, vl))
           } else {
             out.push(
               address(D, o),
-              `g = RG[(ah - ${lit(HI_BASE)}) | 0];`,
-              `if (g !== undefined && (g.kind === 1 || g.kind === 4) && g.writable && al >= g.lo && al + ${lit(size)} <= g.hi) { ${viewWrite("g.view", "al", size, vh, vl)} }`,
+              `t=(ah-${lit(HI_BASE)})|0;`,
+              `if((RF[t]&2)!==0&&al>=(g=RG[t]).lo&&al+${lit(size)}<=g.hi){${viewWrite("g.view", "al", size, vh, vl)}}`,
               `else { st = STORE(vm, CTXS, ah, al, ${lit(size)}, ${vh}, ${vl}, ${lit(i)}, false); if (st < 0) ${fault(i)} }`
             )
           }
@@ -503,11 +527,11 @@ const generate = (gen: Gen, spec: VmProgramSpec, checked: CheckedProgram): strin
         default: {
           // JMP / JMP32
           if (op === BPF_JA) {
-            out.push(`pc = ${lit(i + 1 + (cls === BPF_JMP ? o : k))}; continue;`)
+            out.push(`pc = ${lit(blockNo(i + 1 + (cls === BPF_JMP ? o : k)))}; continue;`)
             break
           }
           if (op === BPF_EXIT) {
-            out.push(`vm.resultHi = h0 >>> 0; vm.resultLo = l0 >>> 0; ${leave("0")}`)
+            out.push("vm.resultHi=h0>>>0;vm.resultLo=l0>>>0;st=0;break F;")
             break
           }
           if (op === BPF_CALL) {
@@ -517,19 +541,19 @@ const generate = (gen: Gen, spec: VmProgramSpec, checked: CheckedProgram): strin
               const target = i + 1 + k
               void subprogOf
               out.push(
-                `if (d + 1 >= ${lit(VM_MAX_CALL_FRAMES)}) { FT.code = ${lit(VmFaultCode.CallDepth)}; FT.insn = ${lit(i)}; FT.detail = d + 2; FT.addrHi = 0; FT.addrLo = 0; FT.size = 0; FT.write = 0; FT.region = -1; st = ${lit(VmFaultCode.CallDepth)}; ${fault(i)} }`,
+                `if(d+1>=${lit(VM_MAX_CALL_FRAMES)}){st=DF(${lit(i)},d);break F}`,
                 "vm.budgetLeft = B; vm.enterFrame(d + 1);",
-                `st = f${lit(target).slice(1, -1)}(d + 1, ${args});`,
+                `st = f${idn(target)}(d + 1, ${args});`,
                 "vm.leaveFrame(d); B = vm.budgetLeft;",
-                `if (st < 0) { ${dumpHere} return st; }`,
+                "if(st<0)break F;",
                 "h0 = vm.resultHi | 0; l0 = vm.resultLo | 0;"
               )
             } else if (sr === BPF_PSEUDO_KFUNC_CALL) {
               out.push(
                 gen.count ? `KC[${lit(k)}]++;` : "",
-                `vm.r0hi = 0; l0 = K${lit(k).slice(1, -1)}(vm, ${args}) | 0;`,
+                `vm.r0hi = 0; t = K${idn(k)}(vm, ${args}) | 0;`,
                 callFault,
-                "h0 = vm.r0hi | 0;"
+                "l0 = t; h0 = vm.r0hi | 0;"
               )
             } else if (k === VM_HELPER_TAIL_CALL) {
               out.push(
@@ -542,9 +566,9 @@ const generate = (gen: Gen, spec: VmProgramSpec, checked: CheckedProgram): strin
             } else {
               out.push(
                 gen.count ? `HC[${lit(k)}]++;` : "",
-                `vm.r0hi = 0; l0 = H${lit(k).slice(1, -1)}(vm, ${args}) | 0;`,
+                `vm.r0hi = 0; t = H${idn(k)}(vm, ${args}) | 0;`,
                 callFault,
-                "h0 = vm.r0hi | 0;"
+                "l0 = t; h0 = vm.r0hi | 0;"
               )
             }
             break
@@ -552,11 +576,16 @@ const generate = (gen: Gen, spec: VmProgramSpec, checked: CheckedProgram): strin
           const x = (c & BPF_X) !== 0
           const bh = x ? S.h : lit(k < 0 ? -1 : 0)
           const bl = x ? S.l : lit(k | 0)
-          out.push(`if (${condition(op, cls === BPF_JMP, D.h, D.l, bh, bl)}) { pc = ${lit(i + 1 + o)}; continue; }`)
+          out.push(`if (${condition(op, cls === BPF_JMP, D.h, D.l, bh, bl)}) { pc = ${lit(blockNo(i + 1 + o))}; continue; }`)
         }
       }
     }
-    out.push(`default: FT.code = ${lit(VmFaultCode.CallFault)}; FT.message = "JIT dispatch reached an unknown pc"; st = FT.code; ${fault(-1)}`, "}", "}")
+    out.push(
+      `default: FT.code = ${lit(VmFaultCode.CallFault)}; FT.insn = -1; FT.message = "JIT dispatch reached an unknown block"; st = FT.code; break F;`,
+      "}",
+      `vm.budgetLeft = B; ${dumpHere} if (st < 0 && FT.program === "") FT.program = NAME; return st;`,
+      "}"
+    )
   }
   out.push("return f0;")
   return out.join("\n")

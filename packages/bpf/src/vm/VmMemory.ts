@@ -180,6 +180,13 @@ export const vmStore = (
 export const vmAccess = (frame: VmCallFrame, hi: number, lo: number, size: number, write: boolean): number => {
   const vm = frame as Vm
   lo = lo >>> 0
+  // fast path: plain packet / map-value / kernel bytes inside the window (regionFlags, Vm.ts)
+  const fr = ((hi >>> 0) - VM_PTR_HI_BASE) | 0
+  const fl = fr >= 0 && fr < vm.regions.length ? (vm.regionFlags[fr] as number) : 0
+  if ((fl & (write ? 2 : 1)) !== 0 && size >= 0) {
+    const g = vm.regions[fr] as VmRegion
+    if (lo >= g.lo && lo + size <= g.hi) return fr
+  }
   const w = write ? 1 : 0
   const r = regionOf(vm, hi)
   if (r < 0) return fail(vm, VmFaultCode.NoRegion, -1, hi, lo, size, w, -1)
@@ -257,4 +264,13 @@ export const vmAtomic = (
   vm.scratch[0] = oh
   vm.scratch[1] = ol
   return 0
+}
+
+/**
+ * For helpers and kfuncs: the region a pointer's high half names (a map handle's `map`, the
+ * packet a ctx points into), or undefined for a scalar.
+ */
+export const vmRegionAt = (frame: VmCallFrame, hi: number): VmRegion | undefined => {
+  const r = ((hi >>> 0) - VM_PTR_HI_BASE) | 0
+  return r >= 0 && r < frame.regions.length ? frame.regions[r] : undefined
 }

@@ -19,6 +19,13 @@
  *   - a register read before any write on some path (a forward must-dataflow of initialised
  *     registers; after a call r1..r5 are dead and r0 defined, after bpf_tail_call r0 is dead too,
  *     as check_helper_call marks a RET_VOID helper's r0; exit needs r0).
+ * Checked at run time instead (VmMemory, the engines): every memory access against its region's
+ * window, writability, ctx access through the program type, uninitialised stack bytes, helper
+ * pointers (vmAccess), the instruction budget, call depth, the tail-call count.
+ * Not checked at all: pointer/scalar typing, bounds proofs, helper argument types, unreachable
+ * code, loop termination (the budget stands in), the kernel's combined stack limit across frames,
+ * alignment, reference tracking, the program type's return range (docs/vm.md has the list).
+ *
  * Basic blocks: leaders are subprogram starts, jump targets, instructions after a jump or exit,
  * and instructions after a bpf_tail_call (which may leave the frame). `blockLen[leader]` is the
  * number of instructions (LD_IMM64 counts one) the block executes: the unit both engines charge

@@ -124,7 +124,7 @@ export const VM_MAX_CALL_FRAMES = 8
 export const VM_FRAME_STACK_BYTES = 512
 /** Tail calls per run (include/linux/bpf.h MAX_TAIL_CALL_CNT). */
 export const VM_MAX_TAIL_CALL_CNT = 33
-/** Default instruction budget per run (kernel/bpf/verifier.c BPF_COMPLEXITY_LIMIT_INSNS). */
+/** Default instruction budget per run (include/linux/bpf.h BPF_COMPLEXITY_LIMIT_INSNS, the verifier's limit). */
 export const VM_DEFAULT_INSN_BUDGET = 1_000_000
 /** Region index of the stack in every VM (region 0, created by the VM itself). */
 export const VM_STACK_REGION = 0

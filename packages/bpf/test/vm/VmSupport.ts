@@ -21,6 +21,8 @@ export interface Rig {
   readonly rodataRegion: number
   readonly data: Uint8Array
   readonly dataRegion: number
+  /** a map handle region (LD_IMM64 BPF_PSEUDO_MAP_FD of map index 2) */
+  readonly handleRegion: number
 }
 
 export const newRig = (budget?: number): Rig => {
@@ -32,7 +34,8 @@ export const newRig = (budget?: number): Rig => {
   const rodataRegion = vm.addRegion({ name: "rodata", kind: VmRegionKind.MapValue, bytes: rodata, writable: false })
   const data = new Uint8Array(32)
   const dataRegion = vm.addRegion({ name: "data", kind: VmRegionKind.MapValue, bytes: data, writable: true })
-  return { vm, packet, packetRegion, rodata, rodataRegion, data, dataRegion }
+  const handleRegion = vm.addRegion({ name: "prog_array", kind: VmRegionKind.MapHandle, bytes: new Uint8Array(0), writable: false })
+  return { vm, packet, packetRegion, rodata, rodataRegion, data, dataRegion, handleRegion }
 }
 
 export const load = (
@@ -48,7 +51,8 @@ export const load = (
     kfuncs: [],
     maps: [
       { handle: rig.rodataRegion, value: rig.rodataRegion },
-      { handle: rig.dataRegion, value: rig.dataRegion }
+      { handle: rig.dataRegion, value: rig.dataRegion },
+      { handle: rig.handleRegion, value: -1 }
     ],
     ...extra
   }

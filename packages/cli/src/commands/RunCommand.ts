@@ -1,7 +1,14 @@
 /**
  * `devtx run --driver <sim|mlx5|ice> [--pcap FILE] [--program hw-metadata|ping-pong]
  *   [--style kfunc|raw] [--binding generic|dev-bound|inlined] [--rss-key HEX] [--config FILE]
- *   [--count N] [--json] [--tx-pcap FILE] [--burst N]`
+ *   [--count N] [--json] [--tx-pcap FILE] [--burst N] [--reference]`
+ * `devtx run --driver D --object FILE.bpf.o [--prog NAME] [--engine jit|interpreter] ...`
+ *
+ * --object runs any XDP program of a clang-compiled object in devtx's VM (CO-RE against the
+ * driver's BTF): per packet its verdict, and the struct xdp_meta it left in data_meta if any
+ * (ObjectRunJson.ts). hw-metadata in the kfunc style runs the compiled
+ * packages/programs/bpf/hw_metadata_kfunc.bpf.o; --reference runs the TypeScript program it is
+ * tested against (HwMetadataProgram.ts) instead.
  *
  * Feeds frames (a capture, or the built-in corpus) through the chosen NIC and program.
  * Configuration: the driver's defaults <- --config FILE <- --rss-key, decoded with the driver's
@@ -22,7 +29,19 @@
 import * as fs from "node:fs"
 import { decodeDriverConfig, DriverConfigError } from "@devtx/core"
 import { KfuncBindingModes } from "@devtx/kfuncs"
-import { formatHwMetadataRun, runHwMetadata, runPingPong, runRawPingPong } from "@devtx/programs"
+import {
+  formatHwMetadataRun,
+  formatXdpMeta,
+  ObjectConfigError,
+  objectProgramSource,
+  readObjectImage,
+  runHwMetadata,
+  runObjectXdp,
+  runPingPong,
+  runRawPingPong,
+  sampleVarsFor,
+  samplePath
+} from "@devtx/programs"
 import { Effect, Option, Result } from "effect"
 import { Command, Flag } from "effect/cli"
 import { makeProgress } from "../ProgressBar.js"
@@ -34,6 +53,7 @@ import { readConfigFile } from "../run/ConfigFile.js"
 import { builtinFrames, captureFrames, type FrameSource } from "../run/FrameSource.js"
 import { pingJson } from "../run/PingPongJson.js"
 import { rssKeyOverride } from "../run/RssKeyOption.js"
+import { formatObjectRun, objectPacketJson, objectSummaryJson } from "../run/ObjectRunJson.js"
 import { packetJson, summaryJson } from "../run/RunJson.js"
 import { printJsonLines, printLines, warn } from "./ProcessOutput.js"
 
@@ -102,6 +122,16 @@ export const runCommand = Command.make(
         "hw-metadata: frames received before each NAPI poll (default 1, poll after every frame); > 1 lets mlx5 CQE compression form sessions; needs rxQueues 1"
       ),
       Flag.withDefault(1)
+    ),
+    object: Flag.String("object").pipe(Flag.withDescription("run an XDP program of this clang-compiled BPF object (FILE.bpf.o)"), Flag.optional),
+    prog: Flag.String("prog").pipe(Flag.withDescription("with --object: the program's function name (default: the first XDP program)"), Flag.optional),
+    engine: Flag.Literals("engine", ["jit", "interpreter"]).pipe(
+      Flag.withDescription("the VM engine running compiled objects: the JIT to JavaScript or the reference interpreter"),
+      Flag.withDefault("jit")
+    ),
+    reference: Flag.Boolean("reference").pipe(
+      Flag.withDescription("hw-metadata: run the TypeScript reference program instead of the compiled hw_metadata_kfunc.bpf.o"),
+      Flag.withDefault(false)
     )
   },
   (o) =>
@@ -127,12 +157,64 @@ export const runCommand = Command.make(
           return source === undefined ? e : new DriverConfigError({ driver: e.driver, field: e.field, value: e.value, expected: e.expected, source })
         })
       )
+      if (Option.isSome(o.object) && o.program !== "hw-metadata")
+        return yield* Effect.fail(
+          new ProgramOptionError({ program: o.program, option: "--object", value: o.object.value, reason: "--object runs the object's own XDP program; it does not combine with --program ping-pong" })
+        )
+      if (Option.isSome(o.object) && o.burst !== 1)
+        return yield* Effect.fail(
+          new ProgramOptionError({ program: o.program, option: "--burst", value: String(o.burst), reason: "--object runs through the object host, which polls after every frame; hw-metadata (kfunc or raw style) takes --burst" })
+        )
       const src = Option.isSome(o.pcap) ? yield* captureFrames(o.pcap.value, { pad: !o.noPad }) : builtinFrames(o.program)
       yield* reportInput(src)
       if (src.frames.length === 0 && src.captureError === undefined)
         return yield* Effect.fail(new NoFramesError({ path: src.input, reason: "no packet can be fed to a NIC (no Ethernet-reconstructible packet in the capture)" }))
       const inputLabel = src.format === "builtin" ? "corpus=builtin" : `${src.format}=${src.input}`
       const count = Option.getOrUndefined(o.count)
+      const decoded = yield* decodeDriverConfig(driver, { ...(driver.defaultConfig as Record<string, unknown>), ...config })
+
+      if (Option.isSome(o.object)) {
+        const path = o.object.value
+        const image = yield* readObjectImage(path, driver, decoded)
+        const vars = sampleVarsFor(image, driver.name, decoded as Record<string, unknown>)
+        if (typeof vars === "string") return yield* Effect.fail(new ObjectConfigError({ file: path, reason: vars }))
+        const progress = makeProgress(`devtx run ${driver.name}`)
+        const run = yield* runObjectXdp({
+          driver,
+          config,
+          frames: src.frames,
+          image,
+          ...(Option.isSome(o.prog) ? { program: o.prog.value } : {}),
+          binding: o.binding,
+          engine: o.engine,
+          vars,
+          onProgress: progress.update
+        }).pipe(Effect.ensuring(Effect.sync(progress.finish)))
+        if (o.json) {
+          const packets = run.packets.map((p) => objectPacketJson(p, src.packetIndex[p.index] ?? p.index))
+          yield* printJsonLines([
+            ...(count === undefined ? packets : packets.slice(0, count)),
+            objectSummaryJson(run, {
+              driver: driver.name,
+              object: path,
+              binding: o.binding,
+              engine: o.engine,
+              input: src.input,
+              skippedPackets: src.skipped.length,
+              captureError: src.captureError?.message ?? null
+            })
+          ])
+        } else {
+          yield* printLines([
+            `devtx run: driver=${driver.name} object=${path} program=${run.summary.program} binding=${o.binding} engine=${o.engine} ${inputLabel} (${src.frames.length} frames)`,
+            ...formatObjectRun(run, count ?? DEFAULT_TEXT_COUNT, (p) =>
+              p.meta === null ? [] : formatXdpMeta(p.meta, { hi: p.meta.xdpTimestampHi, lo: p.meta.xdpTimestampLo })
+            )
+          ])
+        }
+        if (src.captureError !== undefined) return yield* Effect.fail(src.captureError)
+        return
+      }
 
       if (o.program === "ping-pong") {
         const r = yield* (o.style === "raw" ? runRawPingPong(driver, src.frames, config) : runPingPong(driver, src.frames, config))
@@ -161,7 +243,21 @@ export const runCommand = Command.make(
         if (Option.isSome(o.txPcap)) yield* writeTxPcap(o.txPcap.value, r.pings.map((p) => ({ timestampNs: p.wireTime, data: p.wire })))
       } else {
         const progress = makeProgress(`devtx run ${driver.name}`)
-        const run = yield* runHwMetadata({ driver, config, frames: src.frames, binding: o.binding, style: o.style, burst: o.burst, onProgress: progress.update }).pipe(
+        // the kfunc style runs the compiled object; --reference (or the raw style) the TypeScript program
+        const useObject = o.style === "kfunc" && !o.reference
+        const program = useObject
+          ? objectProgramSource(yield* readObjectImage(samplePath("hw_metadata_kfunc.bpf.o"), driver, decoded), { binding: o.binding, engine: o.engine })
+          : undefined
+        const run = yield* runHwMetadata({
+          driver,
+          config,
+          frames: src.frames,
+          binding: o.binding,
+          style: o.style,
+          burst: o.burst,
+          onProgress: progress.update,
+          ...(program !== undefined ? { program } : {})
+        }).pipe(
           Effect.ensuring(Effect.sync(progress.finish))
         )
         if (o.json) {

@@ -12,7 +12,7 @@ import { describe, expect, it } from "vitest"
 
 const hasTool = (name: string): boolean => spawnSync("sh", ["-c", `command -v ${name}`]).status === 0
 
-const TOOLS = ["bpftool", "pahole", "clang", "llvm-objcopy", "gcc", "tshark", "editcap", "dumpcap", "mergecap", "tcpdump", "script"]
+const TOOLS = ["bpftool", "pahole", "clang", "llvm-objcopy", "llvm-objdump", "gcc", "tshark", "editcap", "dumpcap", "mergecap", "tcpdump", "script"]
 const FILES = ["/usr/include/bpf/btf.h", "/usr/include/bpf/libbpf.h", "/usr/include/asm-generic/errno-base.h"]
 
 describe.runIf(process.env.DEVTX_REQUIRE_TOOLS === "1")("CI has every oracle tool (DEVTX_REQUIRE_TOOLS=1)", () => {

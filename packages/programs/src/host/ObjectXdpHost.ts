@@ -39,6 +39,7 @@ import { type BindingNotBuiltError, type KfuncBindingMode, loadBound } from "@de
 import { Effect } from "effect"
 import { decodeXdpMeta, type HwMetadataRecord } from "../hw-metadata/HwMetadataRecord.js"
 import { XDP_META_MAINLINE_SIZE, XdpMeta } from "../hw-metadata/XdpMetaLayout.js"
+import { ObjectConfigError } from "../object/CompiledSamples.js"
 import { TAI_START_HI, TAI_START_LO } from "./HwMetadataHost.js"
 
 export interface ObjectRunOptions<C> {
@@ -50,6 +51,14 @@ export interface ObjectRunOptions<C> {
   readonly program?: string
   readonly binding?: KfuncBindingMode
   readonly engine?: VmEngine
+  /** global variables to set before load (libbpf skeleton rodata), by name */
+  readonly vars?: Readonly<Record<string, Uint8Array>>
+  /**
+   * frames offered before each poll (default 1: poll after every frame). With more, a NIC with
+   * CQE compression (mlx5) completes them as compressed sessions; packets then carry the index
+   * of the burst's first frame.
+   */
+  readonly burst?: number
   readonly onProgress?: (done: number, total: number) => void
 }
 
@@ -95,6 +104,7 @@ export type ObjectRunFailure =
   | UnsupportedMapError
   | VmLoadError
   | VmRunError
+  | ObjectConfigError
 
 /** Executed-instruction counts of a run, by name. */
 export const objectInsnCounts = (stats: ObjectRunStats): ObjectInsnCounts => {
@@ -118,6 +128,10 @@ export const runObjectXdp = <C>(options: ObjectRunOptions<C>): Effect.Effect<Obj
       const clock = new SimulatedTaiClock(TAI_START_HI, TAI_START_LO, 2500)
       const maps = ObjectMaps.create(options.image)
       if (!(maps instanceof ObjectMaps)) return yield* Effect.fail(maps)
+      for (const [name, bytes] of Object.entries(options.vars ?? {})) {
+        const bad = maps.setVar(name, bytes)
+        if (bad !== undefined) return yield* Effect.fail(new ObjectConfigError({ file: options.image.file, reason: bad }))
+      }
       const prepared = prepareObjectXdp(options.image, maps, dev, options.program, options.engine === undefined ? {} : { engine: options.engine })
       if (!("spec" in prepared)) return yield* Effect.fail(prepared)
       const prog = yield* loadBound(prepared.spec, dev, { mode: options.binding ?? "dev-bound", clock })
@@ -136,12 +150,13 @@ export const runObjectXdp = <C>(options: ObjectRunOptions<C>): Effect.Effect<Obj
       }
       yield* attachXdp(dev, { ...prog, run: record })
       dev.stack = () => {}
-      for (let i = 0; i < options.frames.length; i++) {
+      const burst = Math.max(1, options.burst ?? 1)
+      for (let i = 0; i < options.frames.length; i += burst) {
         current = i
-        const f = options.frames[i]!
-        dev.hwReceive(f, 0, f.length)
+        const end = Math.min(options.frames.length, i + burst)
+        for (let j = i; j < end; j++) dev.hwReceive(options.frames[j]!, 0, options.frames[j]!.length)
         for (let q = 0; q < dev.numRxQueues; q++) while (dev.napiPoll(q, 64) > 0) {}
-        options.onProgress?.(i + 1, options.frames.length)
+        options.onProgress?.(end, options.frames.length)
       }
       if (prepared.stats.firstFault !== undefined) return yield* Effect.fail(prepared.stats.firstFault)
       const s = dev.rxStats

@@ -11,6 +11,7 @@ import {
   loadObjectImage,
   type ObjectImage,
   ObjectMaps,
+  programTargetBtf,
   type ObjectProgramNotFoundError,
   type ObjectRunStats,
   prepareObjectXdp,
@@ -49,7 +50,7 @@ export const readObjectImage = <C>(
       catch: (e) => new ObjectFileError({ path, reason: e instanceof Error ? e.message : String(e) })
     })
     const btf = driver.btf?.(config)
-    return yield* loadObjectImage(path.split("/").pop() ?? path, bytes, btf?.split)
+    return yield* loadObjectImage(path.split("/").pop() ?? path, bytes, btf === undefined ? undefined : programTargetBtf(btf))
   })
 
 export type ObjectLoadFailure =

@@ -47,3 +47,19 @@ export const rawObjectCfg = (driver: string, config: Readonly<Record<string, unk
   }
   return b
 }
+
+/**
+ * The variables a host sets in a compiled sample before load: hw_metadata_raw.bpf.o's `cfg`
+ * (a .rodata struct raw_cfg of RAW_CFG_SIZE bytes) from the driver's configuration, as its
+ * userspace loader would; nothing for an object without it.
+ */
+export const sampleVarsFor = (
+  image: { readonly maps: ReadonlyArray<{ readonly frozen: boolean; readonly vars: ReadonlyArray<{ readonly name: string; readonly size: number }> }> },
+  driver: string,
+  config: Readonly<Record<string, unknown>>
+): Record<string, Uint8Array> | string => {
+  const has = image.maps.some((m) => m.frozen && m.vars.some((v) => v.name === "cfg" && v.size === RAW_CFG_SIZE))
+  if (!has) return {}
+  const cfg = rawObjectCfg(driver, config)
+  return typeof cfg === "string" ? cfg : { cfg }
+}

@@ -5,9 +5,9 @@
  */
 import { assemble, BPF_W, exit, ja, ldx, mov64Imm, type VmRunError } from "@devtx/bpf"
 import { MapType, type ObjectImage } from "@devtx/bpf-xdp"
-import { builtinCorpus } from "@devtx/core"
+import { builtinCorpus, decodeDriverConfig } from "@devtx/core"
 import { driver as sim } from "@devtx/drivers-sim"
-import { runObjectXdp } from "@devtx/programs"
+import { readObjectImage, runObjectXdp, samplePath } from "@devtx/programs"
 import { Effect } from "effect"
 import { describe, expect, it } from "vitest"
 
@@ -47,4 +47,20 @@ describe("runObjectXdp", () => {
       expect((failure as VmRunError).kind).toBe("Budget")
     })
   }
+})
+
+describe("a HASH map through the XDP helpers (proto_count.bpf.o)", () => {
+  it("counts packets per IP protocol: one insert per distinct protocol, lookups for the rest", async () => {
+    const cfg = Effect.runSync(decodeDriverConfig(sim, sim.defaultConfig))
+    const corpus = builtinCorpus()
+    const image = await Effect.runPromise(readObjectImage(samplePath("proto_count.bpf.o"), sim, cfg))
+    const run = await Effect.runPromise(runObjectXdp({ driver: sim, frames: corpus.map((f) => f.bytes), image }))
+    const ip = corpus.filter(
+      (f) => !f.truth.isRunt && f.truth.frameLen - 14 - 4 * f.truth.vlans.length <= 1500 && (f.truth.l3 === "ipv4" || f.truth.l3 === "ipv6")
+    )
+    // the program keys on the IPv4 protocol / the IPv6 header's own next header (an extension header's number when there is one)
+    const protos = new Set(ip.map((f) => f.bytes[f.truth.l3Offset + (f.truth.l3 === "ipv4" ? 9 : 6)]))
+    expect(run.summary.globals).toEqual({ distinct: protos.size, total: ip.length })
+    expect(run.summary.insns.helpers).toEqual({ bpf_map_lookup_elem: ip.length, bpf_map_update_elem: protos.size })
+  })
 })
