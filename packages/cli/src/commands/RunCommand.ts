@@ -161,6 +161,10 @@ export const runCommand = Command.make(
         return yield* Effect.fail(
           new ProgramOptionError({ program: o.program, option: "--object", value: o.object.value, reason: "--object runs the object's own XDP program; it does not combine with --program ping-pong" })
         )
+      if (Option.isSome(o.object) && o.burst !== 1)
+        return yield* Effect.fail(
+          new ProgramOptionError({ program: o.program, option: "--burst", value: String(o.burst), reason: "--object runs through the object host, which polls after every frame; hw-metadata (kfunc or raw style) takes --burst" })
+        )
       const src = Option.isSome(o.pcap) ? yield* captureFrames(o.pcap.value, { pad: !o.noPad }) : builtinFrames(o.program)
       yield* reportInput(src)
       if (src.frames.length === 0 && src.captureError === undefined)

@@ -284,5 +284,8 @@ describe("devtx run --burst", () => {
     expect(r.code).toBe(1)
     expect(r.err).toBe("devtx: HostOptionError: burst 8: burst mode needs one RX queue (completions in arrival order); the configuration has 4\n")
     expect(devtx(["run", "--driver", "sim", "--burst", "0"]).code).toBe(2)
+    const obj = devtx(["run", "--driver", "sim", "--object", "packages/programs/bpf/hw_metadata_kfunc.bpf.o", "--burst", "4"])
+    expect(obj.code).toBe(1)
+    expect(obj.err).toMatch(/^devtx: ProgramOptionError: --program hw-metadata with --burst 4: --object runs through the object host/)
   })
 })

@@ -7,7 +7,8 @@
 import { attributeC, type BenchResultsFile, compareHints, footprintOfText, type AnswerSection, sectionHtml, sectionMarkdown, sectionText } from "@devtx/bench"
 import { compileFixedOffsets, FixedOffsetBuildError, relocateRawProgram } from "@devtx/core"
 import { simBtf } from "@devtx/drivers-sim"
-import { type HwMetadataRecord, type PacketResult, simRawHwMetadata } from "@devtx/programs"
+import { driver as iceDriver, iceBtf } from "@devtx/drivers-ice"
+import { type HwMetadataRecord, iceRawHwMetadata, iceRawRodataFromConfig, type PacketResult, simRawHwMetadata } from "@devtx/programs"
 import { Effect } from "effect"
 import { describe, expect, it } from "vitest"
 
@@ -111,6 +112,23 @@ describe("compileFixedOffsets (a fixed build as the kernel runs it)", () => {
     expect(table.sim_rx_desc_wb!.rss_valid!.read(d, 0)).toBe(1)
     d.setUint8(7, 0xff & ~(1 << 2))
     expect(table.sim_rx_desc_wb!.rss_valid!.read(d, 0)).toBe(0)
+  })
+
+  it("ice: the 6.18 fixed build's offsets are what CO-RE resolves against the 6.18 BTF (eop_desc +56 and the RXDID 2 overlay), and eop_desc's +56 is libeth_xdp_buff.desc's", async () => {
+    const rodata = iceRawRodataFromConfig(iceDriver.defaultConfig)
+    if (typeof rodata === "string") throw new Error(rodata)
+    const table = compileFixedOffsets(iceRawHwMetadata(rodata, { fixedLayout: true }).structs)
+    if (table instanceof FixedOffsetBuildError) throw table
+    const core = await Effect.runPromise(
+      relocateRawProgram({ program: "p", structs: iceRawHwMetadata(rodata).structs, target: iceBtf("ice_xdp_buff"), driver: "ice" })
+    )
+    const where = (t: typeof core) =>
+      Object.entries(t).flatMap(([s, fields]) => Object.entries(fields).map(([n, a]) => [s, n, a.byteOffset, a.byteSize]))
+    expect(where(table)).toEqual(where(core))
+    const libeth = await Effect.runPromise(
+      relocateRawProgram({ program: "p", structs: iceRawHwMetadata(rodata, { context: "libeth_xdp_buff" }).structs, target: iceBtf("libeth_xdp_buff"), driver: "ice" })
+    )
+    expect(libeth.libeth_xdp_buff!.desc!.byteOffset).toBe(table.ice_xdp_buff!.eop_desc!.byteOffset)
   })
 
   it("a field without a compiled-in offset is a typed error naming it", () => {

@@ -14,7 +14,9 @@
  * over the files PROGRAM_SOURCES attributes to the program/style: files shared by every NIC
  * (nic "*") count once, per-NIC files count for each NIC asked for. `perNicPaths` is the number
  * of NIC-specific code paths the style needs for those NICs (raw: one per NIC with a per-NIC file;
- * kfunc: 0 — the per-NIC code is the driver's, written once per NIC, not once per program).
+ * kfunc: 0 — the per-NIC code is the driver's, written once per NIC, not once per program). This
+ * table is the program authors' side only: `devtx compare matrix` (bench's DesignCostQuestion.ts)
+ * counts the drivers' kfunc code next to it, and the C programs of record.
  * A NIC the style has no file for is listed in `missing` (the program does not run there).
  */
 import { existsSync, readFileSync } from "node:fs"
