@@ -48,9 +48,10 @@ const PACKAGE_DEPS: Readonly<Record<string, ReadonlyArray<string>>> = {
   kfuncs: ["core", "bpf"],
   "drivers-*": ["core", "bpf"],
   programs: ["core", "kfuncs", "bpf"],
-  // the hosts: they choose drivers (README "Dependencies point one way")
+  // the hosts choose drivers at run time by discovery (core DriverDiscovery.ts); the bench also
+  // reads NIC-specific datapath details in its probes
   bench: ["core", "kfuncs", "programs", "bpf", "drivers-*"],
-  cli: ["core", "kfuncs", "programs", "bench", "bpf", "drivers-*"]
+  cli: ["core", "kfuncs", "programs", "bench", "bpf"]
 }
 
 interface Pkg {
