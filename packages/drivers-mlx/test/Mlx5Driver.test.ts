@@ -26,23 +26,8 @@ import {
   makeFrameArea,
   U64
 } from "@devtx/core"
-import {
-  clocksourceKhz2mult,
-  driver,
-  initMlx5Timecounter,
-  type Mlx5Config,
-  Mlx5eXdpBuff,
-  type Mlx5NetDevice,
-  Mlx5RqState,
-  Mlx5Timecounter,
-  MLX5_XDP_RSS_TYPE,
-  mlx5eXdpRxHash,
-  mlx5eXdpRxTimestamp,
-  mlx5eXdpRxVlanTag,
-  mlx5OverflowCycles,
-  mlx5PtpShiftConstant,
-  realTimeCyc2time
-} from "@devtx/drivers-mlx"
+import { driver } from "@devtx/drivers-mlx"
+import { clocksourceKhz2mult, initMlx5Timecounter, type Mlx5Config, Mlx5eXdpBuff, type Mlx5NetDevice, Mlx5RqState, Mlx5Timecounter, MLX5_XDP_RSS_TYPE, mlx5eXdpRxHash, mlx5eXdpRxTimestamp, mlx5eXdpRxVlanTag, mlx5OverflowCycles, mlx5PtpShiftConstant, realTimeCyc2time } from "@devtx/drivers-mlx/internals"
 import { loadBound } from "@devtx/kfuncs"
 import { Effect, Exit } from "effect"
 import { describe, expect, it } from "vitest"
