@@ -8,7 +8,7 @@
  *   - `devtx drivers` lists nic_x with what it lacks, `devtx btf dump` knows it (and says it
  *     publishes no BTF), the bench runs it and says why its raw and TX styles are skipped;
  *   - its tests run: core's conformance suite passes, each of the four metadata ops fails with
- *     its own message;
+ *     its own message; programs' every-driver test runs the hw-metadata program on it;
  *   - with its dist removed, `devtx drivers` fails with a DriverLoadError naming the package.
  * Names are validated; an existing package is not overwritten.
  */
@@ -129,6 +129,19 @@ describe("devtx new-driver", () => {
       expect(t?.status).toBe("failed")
       expect(t?.failureMessages.join("\n")).toContain(`nic_x: ${op} is not implemented yet — write ${member} in src/datapath/NicXMetadataOps.ts`)
     }
+
+    // programs' every-driver test picks it up too (and passes: no hint offered, each -EOPNOTSUPP)
+    const everyReport = path.join(clone, "every.json")
+    const every = spawnSync(
+      process.execPath,
+      [path.join(clone, "node_modules/vitest/vitest.mjs"), "run", "packages/programs/test/hw-metadata/HwMetadataEveryDriver.test.ts", "--reporter=json", `--outputFile=${everyReport}`],
+      { cwd: clone, encoding: "utf8", timeout: 240_000 }
+    )
+    expect(every.status).toBe(0)
+    const everyTests = (JSON.parse(fs.readFileSync(everyReport, "utf8")) as { testResults: Array<{ assertionResults: Array<{ title: string; status: string }> }> }).testResults.flatMap(
+      (t) => t.assertionResults
+    )
+    expect(everyTests.find((t) => t.title.startsWith("nic_x: "))?.status).toBe("passed")
 
     // a driver package that is not built: a typed error naming it; the other drivers still listed
     fs.rmSync(path.join(dir, "dist"), { recursive: true })
