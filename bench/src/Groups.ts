@@ -5,11 +5,17 @@
  * drivers' context classes or other programs — never leaks into another group's figures; in
  * particular "one driver alone" in the polymorphism suite is measured in an isolate that never saw
  * the other drivers.
+ *
+ * The drivers are the workspace's driver packages, discovered (core DriverDiscovery.ts; none is
+ * named here). A driver without what a suite needs is still listed, with the reason as a skip:
+ * no TX half -> the TX groups skip; no raw hint template in probes/RawHintTemplates.ts -> the RX
+ * suite's raw-fixed floor does not load (the suite skips every style, saying so) and the
+ * polymorphism runs leave the driver out. A package that fails to load fails
+ * benchGroups() with its DriverLoadError.
  */
-import type { DriverPackage } from "@devtx/core"
-import { driver as iceDriver } from "@devtx/drivers-ice"
-import { driver as mlx5Driver } from "@devtx/drivers-mlx"
-import { driver as simDriver } from "@devtx/drivers-sim"
+import { type DriverPackage, loadWorkspaceDrivers, TX_NOT_IMPLEMENTED_REASON } from "@devtx/core"
+import { Effect } from "effect"
+import { rawHintTemplateFor } from "./probes/RawHintTemplates.js"
 import type { SuiteContext } from "./suites/BenchContext.js"
 import { runCoreSuite } from "./suites/CoreSuite.js"
 import { runPlacementSuite } from "./suites/PlacementSuite.js"
@@ -17,8 +23,17 @@ import { runPolymorphismSuite } from "./suites/PolymorphismSuite.js"
 import { runRxSuite } from "./suites/RxSuite.js"
 import { runTxSuite } from "./suites/TxSuite.js"
 
+const discovered = await Effect.runPromise(loadWorkspaceDrivers(import.meta.url))
 // biome-ignore lint/suspicious/noExplicitAny: the hosts pick drivers of different configuration types
-export const BENCH_DRIVERS: ReadonlyArray<DriverPackage<any>> = [simDriver, mlx5Driver, iceDriver]
+export const BENCH_DRIVERS: ReadonlyArray<DriverPackage<any>> = discovered.drivers
+
+const noFloor = (driver: string) => `no raw hint template for ${driver} in bench/src/probes (its raw-fixed floor, every ratio's baseline, cannot load)`
+
+/** The drivers the polymorphism runs measure: those whose raw-fixed floor can load. */
+const interleavable = () => BENCH_DRIVERS.filter((d) => rawHintTemplateFor(d.name) !== undefined)
+
+// biome-ignore lint/suspicious/noExplicitAny: any driver's package
+const hasTxHalf = (d: DriverPackage<any>): boolean => d.createDevice(d.defaultConfig, { ifname: `${d.name}0`, ifindex: 2 }).numTxQueues > 0
 
 export type BenchGroup =
   | { readonly kind: "rx"; readonly driver: string }
@@ -28,14 +43,18 @@ export type BenchGroup =
   | { readonly kind: "placement" }
   | { readonly kind: "core" }
 
-export const benchGroups = (): ReadonlyArray<BenchGroup> => [
+export const benchGroups = (): ReadonlyArray<BenchGroup> => {
+  const broken = discovered.errors[0]
+  if (broken !== undefined) throw broken
+  return [
   ...BENCH_DRIVERS.map((d) => ({ kind: "rx" as const, driver: d.name })),
   ...BENCH_DRIVERS.map((d) => ({ kind: "tx" as const, driver: d.name })),
   ...BENCH_DRIVERS.map((d) => ({ kind: "polymorphism-alone" as const, driver: d.name })),
   { kind: "polymorphism-interleaved" },
   { kind: "placement" },
   { kind: "core" }
-]
+  ]
+}
 
 export const groupName = (g: BenchGroup): string => ("driver" in g ? `${g.kind}:${g.driver}` : g.kind)
 
@@ -49,15 +68,30 @@ export const runGroup = async (g: BenchGroup, ctx: SuiteContext): Promise<void> 
   switch (g.kind) {
     case "rx":
       return runRxSuite(ctx, driverNamed(g.driver))
-    case "tx":
-      return runTxSuite(ctx, driverNamed(g.driver))
-    case "polymorphism-alone":
-      return runPolymorphismSuite(ctx, [driverNamed(g.driver)])
+    case "tx": {
+      const d = driverNamed(g.driver)
+      if (!hasTxHalf(d)) {
+        for (const suite of ["tx-submit", "tx-complete"]) ctx.skip({ suite, driver: d.name, style: "*", reason: TX_NOT_IMPLEMENTED_REASON })
+        return
+      }
+      return runTxSuite(ctx, d)
+    }
+    case "polymorphism-alone": {
+      const d = driverNamed(g.driver)
+      if (!interleavable().includes(d)) {
+        ctx.skip({ suite: "polymorphism", driver: d.name, style: "*", reason: noFloor(d.name) })
+        return
+      }
+      return runPolymorphismSuite(ctx, [d])
+    }
     case "polymorphism-interleaved":
-      return runPolymorphismSuite(ctx, BENCH_DRIVERS)
+      for (const d of BENCH_DRIVERS)
+        if (!interleavable().includes(d))
+          ctx.skip({ suite: "polymorphism", driver: d.name, style: "*", reason: `not interleaved: ${noFloor(d.name)}` })
+      return runPolymorphismSuite(ctx, interleavable())
     case "placement":
       // the placement designs on the sim NIC (PlacementSuite.ts: the routes do not depend on the NIC)
-      return runPlacementSuite(ctx, simDriver)
+      return runPlacementSuite(ctx, driverNamed("sim"))
     case "core":
       return runCoreSuite(ctx)
   }

@@ -19,7 +19,7 @@
  * (ctx.pktCtx), not as bytes.
  */
 import { XdpChecksum } from "@devtx/core"
-import { ICE_PTP_TS_VALID, IceRxdid, IceStatus0, IceStatus1, LIBIE_RX_PT_NUM, libieRxPtParse } from "@devtx/drivers-ice"
+import { ICE_PTP_TS_VALID, IceRxdid, IceStatus0, IceStatus1, LIBIE_RX_PT_NUM, libieRxPtParse } from "@devtx/drivers-ice/internals"
 import type { RawHintTemplate } from "./RawProbe.js"
 
 const ENODATA = -61

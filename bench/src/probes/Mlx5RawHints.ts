@@ -17,7 +17,7 @@
  * compression — each of which the kfunc checks per call.
  */
 import { EthProto, htons, XdpChecksum } from "@devtx/core"
-import { MLX5_XDP_RSS_TYPE } from "@devtx/drivers-mlx"
+import { MLX5_XDP_RSS_TYPE } from "@devtx/drivers-mlx/internals"
 import type { RawHintTemplate } from "./RawProbe.js"
 
 const ENODATA = -61

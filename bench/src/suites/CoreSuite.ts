@@ -15,7 +15,7 @@
 import { existsSync, readFileSync } from "node:fs"
 import { BtfBuilder, decodeBtf } from "@devtx/bpf"
 import { relocateRawProgram, toeplitzHash, toeplitzKey } from "@devtx/core"
-import { simBtf } from "@devtx/drivers-sim"
+import { simBtf } from "@devtx/drivers-sim/internals"
 import { simRawHwMetadata } from "@devtx/programs"
 import { Effect, Exit, Result } from "effect"
 import { timeTask } from "../harness/Timing.js"

@@ -13,7 +13,7 @@
  * its ratio is to the floor with the same hint count, measured in the same worker.
  */
 import { attachXdp, type DriverPackage, type LoadedXdpProgram, loadRawXdpProgram, type NetDevice } from "@devtx/core"
-import { SimBtfIdHintsMode, type SimNetDevice, simHintsBtf } from "@devtx/drivers-sim"
+import { SimBtfIdHintsMode, type SimNetDevice, simHintsBtf } from "@devtx/drivers-sim/internals"
 import { type KfuncBindingMode, loadBound } from "@devtx/kfuncs"
 import { Effect, Exit } from "effect"
 import { makeRxRig, type RxRig } from "../harness/RxRig.js"

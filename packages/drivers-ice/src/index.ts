@@ -16,30 +16,12 @@ import { defaultIceConfig, type IceConfig, IceConfigSchema, parseIceRssKeyHex } 
 import { iceBtf } from "./IceBtf.js"
 import { createIceDevice } from "./IceDevice.js"
 
-export * from "./IceBtf.js"
-export * from "./IceConfig.js"
-export * from "./IceDevice.js"
-export * from "./datapath/IceDevtxOps.js"
-export * from "./datapath/IcePtpTx.js"
-export * from "./datapath/IceTxDesc.js"
-export * from "./datapath/IceTxHardware.js"
-export * from "./datapath/IceTxOffload.js"
-export * from "./datapath/IceTxRing.js"
-export * from "./datapath/IceHardwareModel.js"
-export * from "./datapath/IceMetadataOps.js"
-export * from "./datapath/IceInlineOps.js"
-export * from "./datapath/IcePtypeTable.js"
-export * from "./datapath/IceRxFlexDesc.js"
-export * from "./datapath/IceRxParser.js"
-export * from "./datapath/IceRxQueue.js"
-export * from "./datapath/IceTimestamp.js"
-
 /**
  * What ice's RX metadata means under a configuration, as far as RxSemantics can say it. The
  * differences RxSemantics cannot express are the checked-in known gaps of the conformance test
  * (test/IceKnownGaps.ts), each with its reason.
  */
-export const iceRxSemantics = (c: IceConfig): RxSemantics => ({
+const iceRxSemantics = (c: IceConfig): RxSemantics => ({
   mtu: c.mtu,
   // RXDID 6 delivers no hash; otherwise the XDP hint reports it whatever NETIF_F_RXHASH says.
   // ice's hash types never carry L3_DYNHDR (no _EX / _OPT entries in the ptype table).

@@ -14,7 +14,7 @@
 import { readFileSync, writeFileSync } from "node:fs"
 import { fileURLToPath } from "node:url"
 import { csumPartial, Errno, toeplitzHash, toeplitzKey, XdpChecksum } from "@devtx/core"
-import { DEFAULT_ICE_RSS_KEY_HEX, parseIceRssKeyHex } from "@devtx/drivers-ice"
+import { DEFAULT_ICE_RSS_KEY_HEX, parseIceRssKeyHex } from "@devtx/drivers-ice/internals"
 import { describe, expect, it } from "vitest"
 import { GOLDEN_CASES, generateGolden, goldenDescriptor } from "./golden/generateIceGolden.js"
 import { runIce } from "./IceProbe.js"

@@ -6,7 +6,8 @@
  * shown, and compared with what the hardware model writes.
  */
 import { decodeDriverConfig, toeplitzHash, toeplitzKey } from "@devtx/core"
-import { DEFAULT_ICE_RSS_KEY_HEX, driver, type IceNetDevice, parseIceRssKeyHex } from "@devtx/drivers-ice"
+import { driver } from "@devtx/drivers-ice"
+import { DEFAULT_ICE_RSS_KEY_HEX, type IceNetDevice, parseIceRssKeyHex } from "@devtx/drivers-ice/internals"
 import { Effect } from "effect"
 import { describe, expect, it } from "vitest"
 import { HAND_FRAMES } from "./IceTestFrames.js"

@@ -11,7 +11,8 @@ import {
   XdpAction,
   type XdpProgramSpec
 } from "@devtx/core"
-import { driver, type IceNetDevice } from "@devtx/drivers-ice"
+import { driver } from "@devtx/drivers-ice"
+import type { IceNetDevice } from "@devtx/drivers-ice/internals"
 import { loadBound } from "@devtx/kfuncs"
 import { Effect } from "effect"
 

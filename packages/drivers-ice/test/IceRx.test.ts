@@ -4,18 +4,8 @@
  * and configuration errors.
  */
 import { builtinCorpus, decodeDriverConfig, Errno, XdpAction } from "@devtx/core"
-import {
-  driver,
-  type IceNetDevice,
-  LIBIE_RX_PT_LUT,
-  LIBIE_RX_PT_NUM,
-  libieRxPtParse,
-  ptHashType,
-  ptInnerProt,
-  ptOuterIp,
-  ptPayloadLayer,
-  ptTunnelType
-} from "@devtx/drivers-ice"
+import { driver } from "@devtx/drivers-ice"
+import { type IceNetDevice, LIBIE_RX_PT_LUT, LIBIE_RX_PT_NUM, libieRxPtParse, ptHashType, ptInnerProt, ptOuterIp, ptPayloadLayer, ptTunnelType } from "@devtx/drivers-ice/internals"
 import { Effect } from "effect"
 import { describe, expect, it } from "vitest"
 import { runIce } from "./IceProbe.js"

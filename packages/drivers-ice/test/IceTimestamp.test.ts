@@ -7,7 +7,8 @@
  * T: R == T exactly when T - cached lies in [-2^31, 2^31), and R == T - k*2^32 otherwise.
  */
 import { decodeDriverConfig, builtinCorpus, bringUp, RxTimestampOut, XdpAction, attachXdp, type XdpProgramSpec } from "@devtx/core"
-import { driver, iceExtend32bTs, type IceNetDevice, U64Halves } from "@devtx/drivers-ice"
+import { driver } from "@devtx/drivers-ice"
+import { iceExtend32bTs, type IceNetDevice, U64Halves } from "@devtx/drivers-ice/internals"
 import { loadBound } from "@devtx/kfuncs"
 import { Effect } from "effect"
 import fc from "fast-check"

@@ -26,22 +26,8 @@ import {
   XskTxMetadataOff,
   type XskUmem
 } from "@devtx/core"
-import {
-  driver,
-  ICE_TX_DESC_SIZE,
-  iceCtxDescTsynIndex,
-  type IceNetDevice,
-  IceTxCmd,
-  IceTxDtype,
-  iceTxBufSize,
-  iceTxCmd,
-  iceTxCtxCmd,
-  IceTxCtxCmd,
-  iceTxDtype,
-  iceTxL2tag1,
-  iceTxOffset,
-  IceTxDescOff
-} from "@devtx/drivers-ice"
+import { driver } from "@devtx/drivers-ice"
+import { ICE_TX_DESC_SIZE, iceCtxDescTsynIndex, type IceNetDevice, IceTxCmd, IceTxDtype, iceTxBufSize, iceTxCmd, iceTxCtxCmd, IceTxCtxCmd, iceTxDtype, iceTxL2tag1, iceTxOffset, IceTxDescOff } from "@devtx/drivers-ice/internals"
 import { Effect } from "effect"
 import fc from "fast-check"
 import { describe, expect, it } from "vitest"

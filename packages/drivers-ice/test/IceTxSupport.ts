@@ -4,7 +4,8 @@
  * (RFC 1071 / RFC 4960 computed here, not with the driver's or core's helpers).
  */
 import { type CorpusFrame, decodeDriverConfig, TxSkb } from "@devtx/core"
-import { driver, type IceConfig, type IceNetDevice } from "@devtx/drivers-ice"
+import { driver } from "@devtx/drivers-ice"
+import type { IceConfig, IceNetDevice } from "@devtx/drivers-ice/internals"
 import { Effect } from "effect"
 
 export const iceDevice = (overrides: Partial<IceConfig> = {}): IceNetDevice =>

@@ -6,20 +6,7 @@
  * while the raw design's completion (the DD write-back descriptor) carries no timestamp.
  */
 import { attachDevtx, builtinCorpus, DevtxPoint, type DevtxProgramSpec, Errno, makeXskSocket, NetdevTx, registerUmem, RxTimestampOut, xskTxProduce } from "@devtx/core"
-import {
-  ICE_INDEX_PER_PORT,
-  ICE_TX_DESC_SIZE,
-  iceCtxDescTsynIndex,
-  iceExtend40bTs,
-  IceTxCmd,
-  IceTxCtxCmd,
-  IceTxDescOff,
-  IceTxDtype,
-  iceTxCmd,
-  iceTxCtxCmd,
-  iceTxDtype,
-  U64Halves
-} from "@devtx/drivers-ice"
+import { ICE_INDEX_PER_PORT, ICE_TX_DESC_SIZE, iceCtxDescTsynIndex, iceExtend40bTs, IceTxCmd, IceTxCtxCmd, IceTxDescOff, IceTxDtype, iceTxCmd, iceTxCtxCmd, iceTxDtype, U64Halves } from "@devtx/drivers-ice/internals"
 import { loadBoundDevtx } from "@devtx/kfuncs"
 import { Effect } from "effect"
 import fc from "fast-check"

@@ -11,19 +11,8 @@ import { mkdtempSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
 import { builtinCorpus, decodeDriverConfig, XdpAction } from "@devtx/core"
-import {
-  Cqe64,
-  createMlx5Device,
-  cqeByteCnt,
-  cqeWqeCounter,
-  driver,
-  MiniCqe8,
-  mlx5Btf,
-  TxWqe,
-  WqeCtrl,
-  WqeData,
-  WqeEth
-} from "@devtx/drivers-mlx"
+import { driver } from "@devtx/drivers-mlx"
+import { Cqe64, createMlx5Device, cqeByteCnt, cqeWqeCounter, MiniCqe8, mlx5Btf, TxWqe, WqeCtrl, WqeData, WqeEth } from "@devtx/drivers-mlx/internals"
 import { Effect } from "effect"
 import { describe, expect, it } from "vitest"
 

@@ -6,7 +6,8 @@
  * it applies to; a gap that stops occurring fails the test as stale.
  */
 import { builtinCorpus, checkConformance, runRxConformance } from "@devtx/core"
-import { driver, type Mlx5Config } from "@devtx/drivers-mlx"
+import { driver } from "@devtx/drivers-mlx"
+import type { Mlx5Config } from "@devtx/drivers-mlx/internals"
 import { Effect } from "effect"
 import { describe, expect, it } from "vitest"
 import { gapsFor, KNOWN_GAPS } from "./Mlx5KnownGaps.js"

@@ -19,7 +19,8 @@ import {
   TxSkb,
   xskTxProduce
 } from "@devtx/core"
-import { createMlx5Device, Cqe64, driver, type Mlx5Config, WqeEth } from "@devtx/drivers-mlx"
+import { driver } from "@devtx/drivers-mlx"
+import { createMlx5Device, Cqe64, type Mlx5Config, WqeEth } from "@devtx/drivers-mlx/internals"
 import { loadBoundDevtx } from "@devtx/kfuncs"
 import { Effect } from "effect"
 import { describe, expect, it } from "vitest"

@@ -6,7 +6,8 @@
  * xmit, and nothing submitted is lost.
  */
 import { builtinCorpus, decodeDriverConfig, DMA_REGIONS_U16 } from "@devtx/core"
-import { driver, type Mlx5NetDevice } from "@devtx/drivers-mlx"
+import { driver } from "@devtx/drivers-mlx"
+import { type Mlx5NetDevice } from "@devtx/drivers-mlx/internals"
 import { Effect } from "effect"
 import { describe, expect, it } from "vitest"
 import { fullTable, manySocketsManyUmems, socketsOnEveryQueue } from "../../core/test/support/DmaRegionScenario.js"

@@ -27,10 +27,10 @@ import {
   makeFrameArea,
   U64
 } from "@devtx/core"
+import { driver } from "@devtx/drivers-mlx"
 import {
   clocksourceKhz2mult,
   CqeHdsIpExt,
-  driver,
   initMlx5Timecounter,
   type Mlx5Config,
   Mlx5eXdpBuff,
@@ -46,7 +46,7 @@ import {
   mlx5PtpShiftConstant,
   realTimeCyc2time,
   VLAN_MAX_DEPTH
-} from "@devtx/drivers-mlx"
+} from "@devtx/drivers-mlx/internals"
 import { loadBound } from "@devtx/kfuncs"
 import { Effect, Exit } from "effect"
 import { describe, expect, it } from "vitest"

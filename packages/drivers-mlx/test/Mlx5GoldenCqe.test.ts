@@ -10,32 +10,7 @@
  */
 import { readFileSync } from "node:fs"
 import { Errno, RxHashOut, RxTimestampOut, RxVlanTagOut, XdpRssHashType, makeFrameArea, ntohs } from "@devtx/core"
-import {
-  cqeByteCnt,
-  cqeCheckSum,
-  cqeFormat,
-  cqeHasVlan,
-  cqeHdsIpExt,
-  cqeL3HdrType,
-  cqeL4HdrType,
-  cqeOpcode,
-  cqeOwner,
-  cqeRssHashResult,
-  cqeRssHashType,
-  cqeTimestampH,
-  cqeTimestampL,
-  cqeVlanInfo,
-  cqeWqeCounter,
-  miniCqeByteCnt,
-  miniCqeChecksum,
-  Mlx5eXdpBuff,
-  Mlx5RqState,
-  Mlx5Timecounter,
-  Mlx5TsFormat,
-  mlx5eXdpRxHash,
-  mlx5eXdpRxTimestamp,
-  mlx5eXdpRxVlanTag
-} from "@devtx/drivers-mlx"
+import { cqeByteCnt, cqeCheckSum, cqeFormat, cqeHasVlan, cqeHdsIpExt, cqeL3HdrType, cqeL4HdrType, cqeOpcode, cqeOwner, cqeRssHashResult, cqeRssHashType, cqeTimestampH, cqeTimestampL, cqeVlanInfo, cqeWqeCounter, miniCqeByteCnt, miniCqeChecksum, Mlx5eXdpBuff, Mlx5RqState, Mlx5Timecounter, Mlx5TsFormat, mlx5eXdpRxHash, mlx5eXdpRxTimestamp, mlx5eXdpRxVlanTag } from "@devtx/drivers-mlx/internals"
 import { describe, expect, it } from "vitest"
 
 interface GoldenCase {

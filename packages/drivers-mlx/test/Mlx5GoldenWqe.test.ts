@@ -9,26 +9,7 @@
  * = its txqsq; lkey 0x4200 = the model's mkey; addr = IOVA (region << 32 | offset).
  */
 import { readFileSync } from "node:fs"
-import {
-  Cqe64,
-  ctrlDsCount,
-  ctrlFmCeSe,
-  ctrlOpcode,
-  ctrlOpmod,
-  ctrlQpn,
-  ctrlWqeIndex,
-  cqeOpcode,
-  cqeOwner,
-  cqeTimestampH,
-  cqeTimestampL,
-  cqeWqeCounter,
-  dataAddrHi,
-  dataAddrLo,
-  dataByteCount,
-  dataLkey,
-  ethCsFlags,
-  ethInlineHdrSz
-} from "@devtx/drivers-mlx"
+import { Cqe64, ctrlDsCount, ctrlFmCeSe, ctrlOpcode, ctrlOpmod, ctrlQpn, ctrlWqeIndex, cqeOpcode, cqeOwner, cqeTimestampH, cqeTimestampL, cqeWqeCounter, dataAddrHi, dataAddrLo, dataByteCount, dataLkey, ethCsFlags, ethInlineHdrSz } from "@devtx/drivers-mlx/internals"
 import { describe, expect, it } from "vitest"
 
 interface GoldenCase {

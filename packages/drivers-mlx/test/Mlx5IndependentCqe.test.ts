@@ -10,7 +10,8 @@
  * format, first WQE of the RQ, first pass over the CQ.
  */
 import { buildFrame, type FrameSpec } from "@devtx/core"
-import { driver, type Mlx5NetDevice } from "@devtx/drivers-mlx"
+import { driver } from "@devtx/drivers-mlx"
+import { type Mlx5NetDevice } from "@devtx/drivers-mlx/internals"
 import { describe, expect, it } from "vitest"
 
 const spec: FrameSpec = {

@@ -3,7 +3,7 @@
  * reason and the configurations it applies to (used by the conformance tests).
  */
 import type { KnownGap } from "@devtx/core"
-import type { Mlx5Config } from "@devtx/drivers-mlx"
+import type { Mlx5Config } from "@devtx/drivers-mlx/internals"
 
 export interface ConditionalGap extends KnownGap {
   readonly when: (c: Mlx5Config) => boolean

@@ -1,6 +1,6 @@
 /** mlx5 real-time CQE timestamps (sec:nsec) to ns: exact against BigInt for every u32 pair. */
 import { U64 } from "@devtx/core"
-import { realTimeCyc2time } from "@devtx/drivers-mlx"
+import { realTimeCyc2time } from "@devtx/drivers-mlx/internals"
 import fc from "fast-check"
 import { describe, expect, it } from "vitest"
 

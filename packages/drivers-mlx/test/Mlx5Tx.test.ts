@@ -26,17 +26,8 @@ import {
   type XskUmem,
   xskTxProduce
 } from "@devtx/core"
-import {
-  ctrlDsCount,
-  ctrlFmCeSe,
-  ctrlOpcode,
-  ctrlWqeIndex,
-  createMlx5Device,
-  driver,
-  type Mlx5Config,
-  type Mlx5NetDevice,
-  mlx5XskTxMetadataOps
-} from "@devtx/drivers-mlx"
+import { driver } from "@devtx/drivers-mlx"
+import { ctrlDsCount, ctrlFmCeSe, ctrlOpcode, ctrlWqeIndex, createMlx5Device, type Mlx5Config, type Mlx5NetDevice, mlx5XskTxMetadataOps } from "@devtx/drivers-mlx/internals"
 import { Effect } from "effect"
 import fc from "fast-check"
 import { describe, expect, it } from "vitest"

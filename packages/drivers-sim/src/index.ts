@@ -1,29 +1,14 @@
 /**
  * @devtx/drivers-sim — the reference NIC. Exports one `driver` value (DriverPackage) and a
- * `layer` providing it as the NicDriver service; nothing registers itself globally.
+ * `layer` providing it as the NicDriver service, nothing else: the datapath, hardware model, BTF
+ * and inline descriptions are the `@devtx/drivers-sim/internals` entry (for its tests and the bench).
+ * Nothing registers itself: package.json's `"devtx": { "driver": true }` makes it discovered.
  */
 import { type DriverPackage, NicDriver, type RxSemantics } from "@devtx/core"
 import { Layer } from "effect"
 import { defaultSimConfig, parseRssKeyHex, type SimConfig, SimConfigSchema } from "./SimConfig.js"
 import { simBtf } from "./SimBtf.js"
 import { createSimDevice } from "./SimDevice.js"
-
-export * from "./SimBtf.js"
-export * from "./SimBtfIdHintsBtf.js"
-export * from "./datapath/SimBtfIdHints.js"
-export * from "./SimConfig.js"
-export * from "./SimDevice.js"
-export * from "./datapath/SimDevtxOps.js"
-export * from "./datapath/SimHardwareModel.js"
-export * from "./datapath/SimInlineOps.js"
-export * from "./datapath/SimDevtxInlineOps.js"
-export * from "./datapath/SimMetadataOps.js"
-export * from "./datapath/SimPhc.js"
-export * from "./datapath/SimRxDescriptor.js"
-export * from "./datapath/SimRxQueue.js"
-export * from "./datapath/SimTxDescriptor.js"
-export * from "./datapath/SimTxHardware.js"
-export * from "./datapath/SimTxQueue.js"
 
 export const driver: DriverPackage<SimConfig> = {
   name: "sim",

@@ -7,7 +7,7 @@ import { execFileSync } from "node:child_process"
 import { mkdtempSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
-import { SIM_RX_LAYOUT_V1, SIM_RX_LAYOUT_V2, simBtf, SimRxStatus, SimTxCmd, SimTxDesc } from "@devtx/drivers-sim"
+import { SIM_RX_LAYOUT_V1, SIM_RX_LAYOUT_V2, simBtf, SimRxStatus, SimTxCmd, SimTxDesc } from "@devtx/drivers-sim/internals"
 import { describe, expect, it } from "vitest"
 
 const tool = (cmd: string): boolean => {

@@ -17,7 +17,8 @@ import {
   TxSkb,
   xskTxProduce
 } from "@devtx/core"
-import { createSimDevice, driver, type SimConfig } from "@devtx/drivers-sim"
+import { driver } from "@devtx/drivers-sim"
+import { createSimDevice, type SimConfig } from "@devtx/drivers-sim/internals"
 import { loadBoundDevtx } from "@devtx/kfuncs"
 import { Effect, Exit } from "effect"
 import { describe, expect, it } from "vitest"

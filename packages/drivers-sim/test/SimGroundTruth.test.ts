@@ -29,7 +29,8 @@ import {
   type XdpProgramSpec,
   XdpRssHashType
 } from "@devtx/core"
-import { driver, type SimConfig } from "@devtx/drivers-sim"
+import { driver } from "@devtx/drivers-sim"
+import type { SimConfig } from "@devtx/drivers-sim/internals"
 import { type KfuncBindingMode, loadBound } from "@devtx/kfuncs"
 import { attachXdp, bringUp } from "@devtx/core"
 import { Effect } from "effect"

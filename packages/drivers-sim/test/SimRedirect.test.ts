@@ -26,7 +26,8 @@ import {
   xdpPrepareBuff,
   XskMap
 } from "@devtx/core"
-import { createSimDevice, driver, type SimConfig } from "@devtx/drivers-sim"
+import { driver } from "@devtx/drivers-sim"
+import { createSimDevice, type SimConfig } from "@devtx/drivers-sim/internals"
 import { Effect } from "effect"
 import { describe, expect, it } from "vitest"
 

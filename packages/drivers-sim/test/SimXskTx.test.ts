@@ -25,7 +25,8 @@ import {
   XskTxMetadataOff,
   type XskUmem
 } from "@devtx/core"
-import { createSimDevice, driver, type SimConfig, type SimNetDevice } from "@devtx/drivers-sim"
+import { driver } from "@devtx/drivers-sim"
+import { createSimDevice, type SimConfig, type SimNetDevice } from "@devtx/drivers-sim/internals"
 import { Effect } from "effect"
 import fc from "fast-check"
 import { describe, expect, it } from "vitest"

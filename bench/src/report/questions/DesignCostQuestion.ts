@@ -16,9 +16,9 @@
  *                   kfuncs); raw: the CO-RE loader (core/raw: libbpf's part in a real system)
  */
 import type { DriverBtf } from "@devtx/core"
-import { iceBtf } from "@devtx/drivers-ice"
-import { mlx5Btf } from "@devtx/drivers-mlx"
-import { simBtf } from "@devtx/drivers-sim"
+import { iceBtf } from "@devtx/drivers-ice/internals"
+import { mlx5Btf } from "@devtx/drivers-mlx/internals"
+import { simBtf } from "@devtx/drivers-sim/internals"
 import { type CostRow, costMatrix } from "@devtx/programs"
 import { Data, Effect, Result } from "effect"
 import { type AnswerSection, sectionHtml, sectionMarkdown } from "./QuestionTables.js"

@@ -18,9 +18,9 @@
  * checked-in hw_metadata_kfunc.bpf.o / hw_metadata_raw.bpf.o or a user's) run on the VM.
  */
 import { builtinCorpus, type CorpusFrame, decodeDriverConfig, type DriverPackage, errnoName, expectedRx } from "@devtx/core"
-import { driver as iceDriver } from "@devtx/drivers-ice"
-import { driver as mlx5Driver } from "@devtx/drivers-mlx"
-import { driver as simDriver } from "@devtx/drivers-sim"
+import { driver as iceDriver } from "@devtx/drivers-ice/internals"
+import { driver as mlx5Driver } from "@devtx/drivers-mlx/internals"
+import { driver as simDriver } from "@devtx/drivers-sim/internals"
 import { type HwMetadataRecord, type PacketResult, runHwMetadata } from "@devtx/programs"
 import { Effect } from "effect"
 import { compiledSource, objectLabel, SAMPLE_KFUNC_OBJECT, SAMPLE_RAW_OBJECT, sampleObject } from "./CompiledPrograms.js"

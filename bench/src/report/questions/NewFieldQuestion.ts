@@ -28,7 +28,8 @@ import {
   type RawLoadError,
   type TaiClock
 } from "@devtx/core"
-import { driver as simDriver, RSS_INDIR_SIZE, type SimConfig } from "@devtx/drivers-sim"
+import { driver as simDriver } from "@devtx/drivers-sim/internals"
+import { RSS_INDIR_SIZE, type SimConfig } from "@devtx/drivers-sim/internals"
 import {
   FlowMarkLog,
   type HwMetadataProgramSource,

@@ -15,9 +15,9 @@
  * the vendor table; its program is the same object everywhere.
  */
 import { builtinCorpus, type DriverPackage } from "@devtx/core"
-import { driver as iceDriver } from "@devtx/drivers-ice"
-import { driver as mlx5Driver } from "@devtx/drivers-mlx"
-import { driver as simDriver } from "@devtx/drivers-sim"
+import { driver as iceDriver } from "@devtx/drivers-ice/internals"
+import { driver as mlx5Driver } from "@devtx/drivers-mlx/internals"
+import { driver as simDriver } from "@devtx/drivers-sim/internals"
 import { Effect } from "effect"
 import { SAMPLE_KFUNC_OBJECT, SAMPLE_RAW_OBJECT, sampleObject } from "./CompiledPrograms.js"
 import { computeKfuncRaw } from "./KfuncRawQuestion.js"

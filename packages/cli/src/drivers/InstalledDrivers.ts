@@ -1,18 +1,23 @@
 /**
- * The driver packages the devtx command can bring up: the workspace's drivers-* packages, each
- * imported explicitly (no driver registers itself; docs/adding-a-nic.md). A new NIC is added here after
- * `devtx new-driver NAME` scaffolds it. Lookup by the name each package declares (`driver.name`).
+ * The driver packages the devtx command can bring up: every workspace package whose package.json
+ * says `"devtx": { "driver": true }`, found and imported when this module loads (core
+ * DriverDiscovery.ts; docs/adding-a-nic.md). No driver is named here and none registers itself.
+ * A package that fails to load is kept as a typed DriverLoadError (`driverLoadErrors`): `devtx
+ * drivers` reports it, the other drivers stay usable. Lookup by the name each package declares
+ * (`driver.name`).
  */
-import { type DriverPackage, UnknownDriverError } from "@devtx/core"
-import { driver as iceDriver } from "@devtx/drivers-ice"
-import { driver as mlx5Driver } from "@devtx/drivers-mlx"
-import { driver as simDriver } from "@devtx/drivers-sim"
+import { type DriverLoadError, type DriverPackage, loadWorkspaceDrivers, UnknownDriverError } from "@devtx/core"
 import { Effect } from "effect"
 
 // biome-ignore lint/suspicious/noExplicitAny: a list of drivers with different Config types (NicDriver does the same)
 export type AnyDriverPackage = DriverPackage<any>
 
-export const installedDrivers: ReadonlyArray<AnyDriverPackage> = [simDriver, mlx5Driver, iceDriver]
+const loaded = await Effect.runPromise(loadWorkspaceDrivers(import.meta.url))
+
+export const installedDrivers: ReadonlyArray<AnyDriverPackage> = loaded.drivers
+
+/** Driver packages that were found but could not be loaded (not built, import failed, no `driver`). */
+export const driverLoadErrors: ReadonlyArray<DriverLoadError> = loaded.errors
 
 export const installedDriverNames = (): ReadonlyArray<string> => installedDrivers.map((d) => d.name)
 

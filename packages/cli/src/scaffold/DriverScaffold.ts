@@ -2,7 +2,8 @@
  * `devtx new-driver NAME` writes packages/drivers-NAME under the workspace root: the nearest
  * directory at or above `cwd` whose package.json has "workspaces" and a packages/core. Refuses an
  * invalid name, an installed driver's name, and an existing directory (nothing is overwritten).
- * Touches no other file: registering the package is the README's first step.
+ * Touches no other file: the workspace glob (`packages/*`) and the package's own
+ * `"devtx": { "driver": true }` make it built (`npm run build`) and discovered (docs/adding-a-nic.md).
  */
 import * as fs from "node:fs"
 import * as path from "node:path"

@@ -5,7 +5,10 @@
  * attached XDP program, and passes packets to the stack. Its xdp_metadata_ops table is empty,
  * so every RX kfunc returns -EOPNOTSUPP, which its RxSemantics declare: core's conformance suite
  * passes on it, and one test per metadata op fails with a message saying that op is not
- * implemented yet and where to write it. Nothing registers itself anywhere.
+ * implemented yet and where to write it. Nothing registers itself anywhere: its package.json
+ * says `"devtx": { "driver": true }`, which is how the devtx command, the bench and the tests
+ * discover it in the workspace (`packages/*`; docs/adding-a-nic.md). Its index exports what a
+ * driver promises (`driver`, `layer`); the rest is the `./internals` entry.
  */
 import { pascalCase } from "./DriverName.js"
 
@@ -20,12 +23,16 @@ export const driverPackageFiles = (name: string): ReadonlyArray<readonly [string
           name: pkg,
           version: "0.1.0",
           private: true,
+          devtx: { driver: true },
           description: `devtx driver for ${name} (scaffolded by devtx new-driver)`,
           type: "module",
           engines: { node: ">=20" },
           main: "./dist/index.js",
           types: "./dist/index.d.ts",
-          exports: { ".": { types: "./dist/index.d.ts", default: "./dist/index.js" } },
+          exports: {
+            ".": { types: "./dist/index.d.ts", default: "./dist/index.js" },
+            "./internals": { types: "./dist/internals.d.ts", default: "./dist/internals.js" }
+          },
           dependencies: { "@devtx/core": "0.1.0", effect: "4.1.0" }
         },
         null,
@@ -60,11 +67,11 @@ op is implemented.
 
 ## Next steps
 
-1. Register the package where devtx picks packages up (nothing registers itself):
-   - root \`package.json\` \`workspaces\`: add \`"packages/drivers-${name}"\`, then \`npm install\`;
-   - root \`tsconfig.json\` \`references\`: add \`{ "path": "packages/drivers-${name}" }\`;
-   - root \`tsconfig.tests.json\` \`paths\`: \`"${pkg}": ["./packages/drivers-${name}/src/index.ts"]\`;
-   - the devtx command: import \`driver\` in \`packages/cli/src/drivers/InstalledDrivers.ts\`.
+1. Nothing to register: \`"devtx": { "driver": true }\` in this package.json is how devtx finds
+   it (docs/adding-a-nic.md). Run \`npm install\` (links the package, records it in
+   package-lock.json), \`npm run build\` (builds every workspace package), then
+   \`npx devtx drivers\` lists **${name}** with what it still lacks, and \`npx devtx bench\` runs
+   it (its raw styles and TX groups skip, saying why).
 2. Model the real descriptor: replace the 16-byte completion in
    \`src/datapath/${P}RxQueue.ts\` with the NIC's completion / write-back layout (draw it in ASCII
    above the reader, cite the kernel header of every field).
@@ -83,20 +90,16 @@ op is implemented.
       "src/index.ts",
       `/**
  * ${pkg} — the ${name} NIC (scaffolded by devtx new-driver). Exports one \`driver\` value
- * (DriverPackage) and a \`layer\` providing it as the NicDriver service; nothing registers itself.
+ * (DriverPackage) and a \`layer\` providing it as the NicDriver service, nothing else (the
+ * datapath is \`${pkg}/internals\`); nothing registers itself.
  */
 import { type DriverPackage, NicDriver, type RxSemantics } from "@devtx/core"
 import { Layer } from "effect"
 import { ${P}ConfigSchema, type ${P}Config, default${P}Config } from "./${P}Config.js"
 import { create${P}Device } from "./${P}Device.js"
 
-export * from "./${P}Config.js"
-export * from "./${P}Device.js"
-export * from "./datapath/${P}MetadataOps.js"
-export * from "./datapath/${P}RxQueue.js"
-
 /** What the RX metadata means: nothing is offloaded yet (update with each op you implement). */
-export const rxSemantics = (c: ${P}Config): RxSemantics => ({
+const rxSemantics = (c: ${P}Config): RxSemantics => ({
   mtu: c.mtu,
   rss: "off",
   vlanStrip: { ctag: false, stag: false },
@@ -115,6 +118,18 @@ export const driver: DriverPackage<${P}Config> = {
 }
 
 export const layer = Layer.succeed(NicDriver, driver)
+`
+    ],
+    [
+      "src/internals.ts",
+      `/**
+ * ${pkg}/internals — the package's own parts for its tests and for benches (configuration schema,
+ * device, metadata ops, RX queue). Not the driver contract: hosts use \`driver\` from the index.
+ */
+export * from "./${P}Config.js"
+export * from "./${P}Device.js"
+export * from "./datapath/${P}MetadataOps.js"
+export * from "./datapath/${P}RxQueue.js"
 `
     ],
     [

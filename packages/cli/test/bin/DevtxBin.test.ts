@@ -53,7 +53,7 @@ describe("devtx: usage", () => {
       expect(r.code, c.join(" ")).toBe(0)
       expect(r.out).toContain(`devtx ${c.join(" ")}`)
     }
-    expect(devtx(["run", "--help"]).out).toMatch(/--driver choice .*choices: sim, mlx5, ice/)
+    expect(devtx(["run", "--help"]).out).toMatch(/--driver choice .*choices: ice, mlx5, sim/)
   })
 
   it("bad flags exit 2 with a usage line and the error, both on stderr (stdout stays empty)", () => {
@@ -74,7 +74,7 @@ describe("devtx: usage", () => {
       const r = devtx(args)
       expect(r.code).toBe(2)
       expect(r.err).toContain('"e1000"')
-      expect(r.err).toContain('"sim" | "mlx5" | "ice"')
+      expect(r.err).toContain('"ice" | "mlx5" | "sim"')
     }
   })
 })
@@ -326,7 +326,7 @@ describe("devtx drivers", () => {
     const r = devtx(["drivers", "--json"])
     expect(r.code).toBe(0)
     const list = JSON.parse(r.out) as Array<Record<string, unknown>>
-    expect(list.map((d) => d["name"])).toEqual(["sim", "mlx5", "ice"])
+    expect(list.map((d) => d["name"])).toEqual(["ice", "mlx5", "sim"])
     for (const drv of [simDriver, mlx5Driver, iceDriver] as const) {
       const dev = (drv.createDevice as (c: unknown, o: { ifname: string; ifindex: number }) => import("@devtx/core").NetDevice)(drv.defaultConfig, { ifname: "x", ifindex: 2 })
       const o = dev.xdpMetadataOps

@@ -6,8 +6,9 @@
  */
 import { attributeC, type BenchResultsFile, compareHints, footprintOfText, type AnswerSection, sectionHtml, sectionMarkdown, sectionText } from "@devtx/bench"
 import { compileFixedOffsets, FixedOffsetBuildError, relocateRawProgram } from "@devtx/core"
-import { simBtf } from "@devtx/drivers-sim"
-import { driver as iceDriver, iceBtf } from "@devtx/drivers-ice"
+import { simBtf } from "@devtx/drivers-sim/internals"
+import { driver as iceDriver } from "@devtx/drivers-ice"
+import { iceBtf } from "@devtx/drivers-ice/internals"
 import { type HwMetadataRecord, iceRawHwMetadata, iceRawRodataFromConfig, type PacketResult, simRawHwMetadata } from "@devtx/programs"
 import { Effect } from "effect"
 import { describe, expect, it } from "vitest"

@@ -1,6 +1,7 @@
 /**
- * The built `devtx` bin for tests that run it in a child process: `tsc -b packages/cli` once
- * per test process, serialised across vitest's parallel workers by an exclusive lock file (two
+ * The built `devtx` bin for tests that run it in a child process: `npm run build`'s script
+ * (scripts/build-workspaces.mjs: the cli and every workspace package, so the driver packages the
+ * bin discovers are built too) once per test process, serialised across vitest's parallel workers by an exclusive lock file (two
  * concurrent tsc -b runs would write the same dist/ files).
  */
 import { execFileSync } from "node:child_process"
@@ -30,7 +31,7 @@ export const buildDevtxBin = (): void => {
     }
   }
   try {
-    execFileSync(path.join(repoRoot, "node_modules/.bin/tsc"), ["-b", "packages/cli"], { cwd: repoRoot, stdio: "pipe" })
+    execFileSync(process.execPath, [path.join(repoRoot, "scripts/build-workspaces.mjs")], { cwd: repoRoot, stdio: "pipe" })
   } finally {
     fs.rmSync(lock, { force: true })
   }

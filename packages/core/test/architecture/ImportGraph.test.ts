@@ -8,7 +8,10 @@
  *   (b) an import from a folder of core into a folder of a higher layer (CORE_LAYERS);
  *   (c) a deep import: a relative path that leaves its package, or `@devtx/x/sub` for a subpath
  *       that x's package.json "exports" does not declare;
- *   (d) an import cycle between the files of one package.
+ *   (d) an import cycle between the files of one package;
+ * and that a driver package's index exports exactly what a driver promises (`driver`, `layer`)
+ * while sources elsewhere reach a driver only through its declared `./internals` entry (hosts
+ * find drivers by discovery, core DriverDiscovery.ts).
  * A package or a core folder the tables do not know fails too: place it before adding it.
  */
 import * as fs from "node:fs"
@@ -44,9 +47,10 @@ const PACKAGE_DEPS: Readonly<Record<string, ReadonlyArray<string>>> = {
   // the XDP and devtx program types over the VM
   "bpf-xdp": ["bpf", "core", "kfuncs"],
   programs: ["core", "kfuncs", "bpf", "bpf-xdp"],
-  // the hosts: they choose drivers (README "Dependencies point one way")
+  // the hosts choose drivers at run time by discovery (core DriverDiscovery.ts); the bench also
+  // reads NIC-specific datapath details in its probes
   bench: ["core", "kfuncs", "programs", "bpf", "bpf-xdp", "drivers-*"],
-  cli: ["core", "kfuncs", "programs", "bench", "bpf", "bpf-xdp", "drivers-*"]
+  cli: ["core", "kfuncs", "programs", "bench", "bpf", "bpf-xdp"]
 }
 
 interface Pkg {
@@ -141,6 +145,10 @@ describe("import graph (docs/architecture.md)", () => {
         bad.push(`${where(e)} — a package imports itself by name; use a relative import`)
         continue
       }
+      if (to.startsWith("drivers-") && e.spec === `@devtx/${to}`) {
+        bad.push(`${where(e)} — a driver's index is for discovery (driver, layer); import its "@devtx/${to}/internals" or find it with loadWorkspaceDrivers`)
+        continue
+      }
       const ok = allowed(from, to)
       if (ok === undefined) bad.push(`${where(e)} — package ${from} is not in PACKAGE_DEPS (docs/architecture.md): place it first`)
       else if (!ok) bad.push(`${where(e)} — ${from} may not depend on ${to} (allowed: ${PACKAGE_DEPS[ruleOf(from)]!.join(", ") || "nothing"})`)
@@ -153,6 +161,16 @@ describe("import graph (docs/architecture.md)", () => {
           bad.push(`${rel(p.dir)}/package.json: dependency "${dep}" — ${p.short} may not depend on ${m[1]} (a test-only use is a devDependency)`)
       }
     expect(bad).toEqual([])
+  })
+
+  it("a driver package's index exports driver and layer, nothing else", async () => {
+    const drivers = pkgs.filter((p) => p.short.startsWith("drivers-"))
+    expect(drivers.length).toBeGreaterThanOrEqual(3)
+    for (const p of drivers) {
+      const mod = (await import(path.join(p.dir, "src/index.ts"))) as Record<string, unknown>
+      expect(Object.keys(mod).sort(), `${rel(p.dir)}/src/index.ts`).toEqual(["driver", "layer"])
+      expect(Object.hasOwn(p.json.exports ?? {}, "./internals"), `${rel(p.dir)}/package.json exports ./internals`).toBe(true)
+    }
   })
 
   it("(b) no folder of core imports a folder of a higher layer", () => {

@@ -36,6 +36,7 @@ describe("scanImports", () => {
       '// import { x } from "./comment.js"',
       '/* export * from "./block.js" */',
       'const s = "import { y } from \\"./string.js\\""',
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: the scanned source holds a template literal
       'const t = `import { z } from "./${name}Config.js" ${`import "./nested.js"`}`',
       'const r = /["`]/.test(s)',
       'const u = import.meta.url',

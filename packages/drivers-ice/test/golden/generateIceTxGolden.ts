@@ -11,7 +11,8 @@
  * Rebuild: npm run golden -w @devtx/drivers-ice   (DEVTX_REBUILD_GOLDEN=1 vitest run IceGolden IceTxGolden)
  */
 import { decodeDriverConfig, makeXskSocket, registerUmem, TxSkb, xskTxProduce } from "@devtx/core"
-import { driver, type IceNetDevice } from "@devtx/drivers-ice"
+import { driver } from "@devtx/drivers-ice"
+import type { IceNetDevice } from "@devtx/drivers-ice/internals"
 import { Effect } from "effect"
 import { HAND_FRAMES } from "../IceTestFrames.js"
 

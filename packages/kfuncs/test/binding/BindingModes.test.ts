@@ -18,7 +18,8 @@ import {
   XdpAction,
   type XdpProgramSpec
 } from "@devtx/core"
-import { createSimDevice, driver, type SimConfig } from "@devtx/drivers-sim"
+import { driver } from "@devtx/drivers-sim"
+import { createSimDevice, type SimConfig } from "@devtx/drivers-sim/internals"
 import {
   attachExtension,
   BindingNotBuiltError,
@@ -35,7 +36,7 @@ import {
 } from "@devtx/kfuncs"
 import { Effect, Exit } from "effect"
 import { describe, expect, it } from "vitest"
-import { simInlineOps } from "@devtx/drivers-sim"
+import { simInlineOps } from "@devtx/drivers-sim/internals"
 
 const corpus = builtinCorpus()
 

@@ -22,12 +22,14 @@ import {
   TxSkb,
   xskTxProduce
 } from "@devtx/core"
-import { createMlx5Device, type Mlx5Config, mlx5DevtxInlineOps, driver as mlx5Driver } from "@devtx/drivers-mlx"
-import { createSimDevice, driver, type SimConfig } from "@devtx/drivers-sim"
+import { driver as mlx5Driver } from "@devtx/drivers-mlx"
+import { createMlx5Device, type Mlx5Config, mlx5DevtxInlineOps } from "@devtx/drivers-mlx/internals"
+import { driver } from "@devtx/drivers-sim"
+import { createSimDevice, type SimConfig } from "@devtx/drivers-sim/internals"
 import { BindingNotBuiltError, devtxInlineOpSource, InlineDescriptionError, type KfuncBindingMode, KfuncBindingModes, loadBoundDevtx } from "@devtx/kfuncs"
 import { Effect } from "effect"
 import { describe, expect, it } from "vitest"
-import { simDevtxInlineOps } from "@devtx/drivers-sim"
+import { simDevtxInlineOps } from "@devtx/drivers-sim/internals"
 import { corpus } from "./BindingProbe.js"
 
 const dev = (o: Partial<SimConfig> = {}): NetDevice =>

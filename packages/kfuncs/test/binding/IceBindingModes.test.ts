@@ -9,18 +9,8 @@
  * (every rxdid, status-bit combination and ptype; an extension result of exactly 0).
  */
 import { decodeDriverConfig, Errno, RxChecksumOut, RxHashOut, RxTimestampOut, RxVlanTagOut, XdpChecksum, type XdpMetadataOpMember } from "@devtx/core"
-import {
-  createIceDevice,
-  ICE_RX_FLAGS_RING_GCS,
-  type IceConfig,
-  iceInlineOps,
-  IcePktCtx,
-  iceXdpRxChecksum,
-  iceXdpRxHash,
-  iceXdpRxHwTs,
-  iceXdpRxVlanTag,
-  driver as iceDriver
-} from "@devtx/drivers-ice"
+import { driver as iceDriver } from "@devtx/drivers-ice"
+import { createIceDevice, ICE_RX_FLAGS_RING_GCS, type IceConfig, iceInlineOps, IcePktCtx, iceXdpRxChecksum, iceXdpRxHash, iceXdpRxHwTs, iceXdpRxVlanTag } from "@devtx/drivers-ice/internals"
 import { compileInlineOp, inlineOpSource, KfuncBindingModes } from "@devtx/kfuncs"
 import { Effect, Result } from "effect"
 import fc from "fast-check"

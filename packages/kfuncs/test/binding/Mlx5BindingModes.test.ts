@@ -8,20 +8,8 @@
  * not (the timecounter's backwards branch, rss_hash_type bytes the hardware never writes).
  */
 import { Errno, RxChecksumOut, RxHashOut, RxTimestampOut, RxVlanTagOut, type XdpMetadataOpMember } from "@devtx/core"
-import {
-  createMlx5Device,
-  MLX5_XDP_RSS_TYPE,
-  mlx5eXdpRxChecksum,
-  mlx5eXdpRxHash,
-  mlx5eXdpRxTimestamp,
-  mlx5eXdpRxVlanTag,
-  mlx5InlineOps,
-  type Mlx5Config,
-  Mlx5RqState,
-  Mlx5Timecounter,
-  Mlx5TsFormat,
-  driver as mlx5Driver
-} from "@devtx/drivers-mlx"
+import { driver as mlx5Driver } from "@devtx/drivers-mlx"
+import { createMlx5Device, MLX5_XDP_RSS_TYPE, mlx5eXdpRxChecksum, mlx5eXdpRxHash, mlx5eXdpRxTimestamp, mlx5eXdpRxVlanTag, mlx5InlineOps, type Mlx5Config, Mlx5RqState, Mlx5Timecounter, Mlx5TsFormat } from "@devtx/drivers-mlx/internals"
 import { compileInlineOp, inlineOpSource, KfuncBindingModes } from "@devtx/kfuncs"
 import { decodeDriverConfig } from "@devtx/core"
 import { Effect, Result } from "effect"

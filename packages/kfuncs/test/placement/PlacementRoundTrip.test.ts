@@ -37,7 +37,8 @@ import {
   type RxKfuncs,
   BPF_F_XDP_DEV_BOUND_ONLY
 } from "@devtx/core"
-import { createSimDevice, driver } from "@devtx/drivers-sim"
+import { driver } from "@devtx/drivers-sim"
+import { createSimDevice } from "@devtx/drivers-sim/internals"
 import { loadBound } from "@devtx/kfuncs"
 import { Effect } from "effect"
 import { describe, expect, it } from "vitest"

@@ -19,14 +19,8 @@ import {
   RxTimestampOut,
   SimulatedTaiClock
 } from "@devtx/core"
-import {
-  driver,
-  METADATA_HINTS_AVAIL,
-  SimBtfIdHintsMode,
-  type SimBtfIdHintsState,
-  type SimNetDevice,
-  simHintsBtf
-} from "@devtx/drivers-sim"
+import { driver } from "@devtx/drivers-sim"
+import { METADATA_HINTS_AVAIL, SimBtfIdHintsMode, type SimBtfIdHintsState, type SimNetDevice, simHintsBtf } from "@devtx/drivers-sim/internals"
 import { loadBound } from "@devtx/kfuncs"
 import {
   BtfIdHintsCounters,

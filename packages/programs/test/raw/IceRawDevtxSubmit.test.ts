@@ -33,7 +33,8 @@ import {
   registerUmem,
   xskTxProduce
 } from "@devtx/core"
-import { driver as iceDriver, iceBtf, type IceDevtxCtx, iceCtxDescTsynIndex } from "@devtx/drivers-ice"
+import { driver as iceDriver } from "@devtx/drivers-ice"
+import { iceBtf, type IceDevtxCtx, iceCtxDescTsynIndex } from "@devtx/drivers-ice/internals"
 import { loadBoundDevtx } from "@devtx/kfuncs"
 import {
   ICE_RAW_TX_TS_REQUEST_UNAVAILABLE,

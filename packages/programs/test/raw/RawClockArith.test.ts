@@ -6,7 +6,7 @@
  * it the raw program answers -ERANGE rather than a wrapped value.
  */
 import { Errno, U64 } from "@devtx/core"
-import { defaultMlx5Config, initMlx5Timecounter, Mlx5Timecounter } from "@devtx/drivers-mlx"
+import { defaultMlx5Config, initMlx5Timecounter, Mlx5Timecounter } from "@devtx/drivers-mlx/internals"
 import { mlx5RawRodataFromConfig, mlx5RawStampToNs } from "@devtx/programs"
 import fc from "fast-check"
 import { describe, expect, it } from "vitest"

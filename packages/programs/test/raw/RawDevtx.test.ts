@@ -26,7 +26,8 @@ import {
   RxTimestampOut,
   xskTxProduce
 } from "@devtx/core"
-import { driver as iceDriver, iceBtf } from "@devtx/drivers-ice"
+import { driver as iceDriver } from "@devtx/drivers-ice"
+import { iceBtf } from "@devtx/drivers-ice/internals"
 import { driver as mlx5Driver } from "@devtx/drivers-mlx"
 import { driver as simDriver } from "@devtx/drivers-sim"
 import { loadBoundDevtx } from "@devtx/kfuncs"

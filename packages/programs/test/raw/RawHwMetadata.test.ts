@@ -21,7 +21,8 @@ import {
   relocateRawProgram,
   XdpAction
 } from "@devtx/core"
-import { driver, simBtf } from "@devtx/drivers-sim"
+import { driver } from "@devtx/drivers-sim"
+import { simBtf } from "@devtx/drivers-sim/internals"
 import { runHwMetadata, simRawHwMetadata } from "@devtx/programs"
 import { Effect, Exit, Result } from "effect"
 import { describe, expect, it } from "vitest"

@@ -19,8 +19,10 @@ import {
   SimulatedTaiClock,
   u64ToDecimal
 } from "@devtx/core"
-import { driver as iceDriver, iceBtf } from "@devtx/drivers-ice"
-import { driver as mlx5Driver, mlx5Btf } from "@devtx/drivers-mlx"
+import { driver as iceDriver } from "@devtx/drivers-ice"
+import { iceBtf } from "@devtx/drivers-ice/internals"
+import { driver as mlx5Driver } from "@devtx/drivers-mlx"
+import { mlx5Btf } from "@devtx/drivers-mlx/internals"
 import { loadBound } from "@devtx/kfuncs"
 import { decodeXdpMeta, HwMetadataCounters, type HwMetadataRecord, hwMetadataProgram, RawStyleUnavailableError, rawHwMetadataFor, XdpMeta } from "@devtx/programs"
 import { Effect } from "effect"
