@@ -14,7 +14,9 @@
  *        sim_tx_compl byte 2 status: bit 1 ts_valid; ts_lo u32 @8, ts_hi u32 @12
  *   mlx5 mlx5_wqe_eth_seg cs_flags u8 @4 |= MLX5_ETH_WQE_L3_CSUM BIT(6) | MLX5_ETH_WQE_L4_CSUM BIT(7)
  *        (include/linux/mlx5/qp.h; no timestamp request: every send CQE is stamped)
- *        mlx5_cqe64 timestamp_h be32 @48, timestamp_l be32 @52, converted by mlx5RawStampToNs
+ *        mlx5_cqe64 timestamp_h be32 @48, timestamp_l be32 @52, converted by mlx5RawStampToNs, whose
+ *        real-time branch is core's u64SecNsecToNs — the conversion the driver's kfunc calls, so the
+ *        floor and the kfunc styles pay for the same arithmetic
  *   ice  none: the request bits are in the 64-bit cmd_type_offset_bsz word / a PHY index, and the
  *        stamp is not in any descriptor (programs IceRawDevtx.ts)
  *
