@@ -85,6 +85,12 @@ export interface BenchMeta {
   readonly batch: number
   readonly filter: string | null
   readonly durationS: number
+  /** run options (absent: the defaults — every driver, rxdrop, the corpus, the default configuration) */
+  readonly drivers?: ReadonlyArray<string>
+  readonly mode?: string
+  readonly size?: number
+  readonly pcap?: string
+  readonly config?: string
 }
 
 export interface BenchResultsFile {

@@ -26,7 +26,7 @@ export const QUICK_TIMING: TimingPlan = {
   warmupTimeMs: 60,
   warmupIterations: 8,
   // quick mode keeps its budget: the marginal sets (3 per hint path and style) get a shorter one, and their rme says so
-  marginal: { timeMs: 100, iterations: 8, warmupTimeMs: 30, warmupIterations: 4 }
+  marginal: { timeMs: 60, iterations: 8, warmupTimeMs: 20, warmupIterations: 4 }
 }
 /** for the test: the suites run, the figures are not meaningful */
 export const SMOKE_TIMING: TimingPlan = { timeMs: 1, iterations: 2, warmupTimeMs: 0, warmupIterations: 1 }

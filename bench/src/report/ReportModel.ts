@@ -4,6 +4,7 @@
  * and what was not measured. Pure functions over BenchResultsFile.
  */
 import type { BenchResultRow, BenchResultsFile } from "../BenchResult.js"
+import { isFullSetRow, isPrefixRow, laneOf } from "./MarginalCost.js"
 
 export const STYLE_ORDER = ["empty", "raw-fixed", "raw-core", "kfunc-inlined", "kfunc-dev-bound", "kfunc-generic", "btf-id", "xsk-tx-metadata"]
 
@@ -52,7 +53,7 @@ export const PLACEMENT_TIMED_UNIT =
 
 /** TX rows of one driver: per style, the submit and the complete figure. */
 export const txTable = (r: BenchResultsFile, driver: string) => {
-  const rows = rowsOf(r, (x) => (x.path === "tx-submit" || x.path === "tx-complete") && x.driver === driver)
+  const rows = rowsOf(r, (x) => (x.path === "tx-submit" || x.path === "tx-complete") && x.driver === driver && x.style !== "empty" && isFullSetRow(x))
   const styles = STYLE_ORDER.filter((s) => rows.some((x) => x.style === s))
   return {
     styles,
@@ -63,10 +64,12 @@ export const txTable = (r: BenchResultsFile, driver: string) => {
 
 export const txDrivers = (r: BenchResultsFile): string[] => [...new Set(rowsOf(r, (x) => x.path === "tx-submit" || x.path === "tx-complete").map((x) => x.driver))]
 
-export const rowsOf = (r: BenchResultsFile, f: (x: BenchResultRow) => boolean): BenchResultRow[] => r.results.filter(f)
+/** The model lane's rows (devtx's JS model on V8) passing `f`; the VM and kernel lanes have their own sections. */
+export const rowsOf = (r: BenchResultsFile, f: (x: BenchResultRow) => boolean): BenchResultRow[] => r.results.filter((x) => laneOf(x) === "model" && f(x))
 
+/** The model-lane row of the first `hints` hints (a prefix set) of a suite, driver and style. */
 export const find = (r: BenchResultsFile, suite: string, driver: string, style: string, hints: number): BenchResultRow | undefined =>
-  r.results.find((x) => x.suite === suite && x.driver === driver && x.style === style && x.hints === hints)
+  r.results.find((x) => laneOf(x) === "model" && x.suite === suite && x.driver === driver && x.style === style && x.hints === hints && isPrefixRow(x))
 
 export const fmtNs = (x: number): string => (x >= 100 ? x.toFixed(0) : x >= 10 ? x.toFixed(1) : x.toFixed(2))
 export const fmtRatio = (x: number | null): string => (x === null || !Number.isFinite(x) ? "-" : `${x.toFixed(2)}x`)
