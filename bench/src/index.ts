@@ -8,7 +8,8 @@
  */
 export * from "./BenchResult.js"
 export { type BenchOptions, MIN_BATCH, runBench, writeResults } from "./Runner.js"
-export { BenchReportError, parseResultsFile, type RenderedReport, renderReport } from "./ReportFile.js"
+export { BenchReportError, compareReports, parseResultsFile, readResults, type RenderedReport, renderReport } from "./ReportFile.js"
+export { type Comparison, type CompareVerdict, compareResults, renderCompareHtml, renderCompareMarkdown } from "./report/CompareReport.js"
 export { renderMarkdown } from "./report/MarkdownReport.js"
 export { renderHtml } from "./report/HtmlReport.js"
 export { FULL_TIMING, QUICK_TIMING, SMOKE_TIMING, type TimingPlan } from "./harness/Timing.js"

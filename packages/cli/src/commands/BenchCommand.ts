@@ -2,10 +2,12 @@
  * `devtx bench [--quick] [--filter REGEX] [--out DIR]` runs bench/'s suites (each group in a worker
  * thread; every style's outputs checked equal before timing) and writes DIR/results.json,
  * report.md and report.html (default DIR: bench-results). `devtx report DIR` re-renders the
- * report from DIR/results.json and prints the Markdown.
+ * report from DIR/results.json and prints the Markdown; `devtx report --compare A B` puts run A
+ * (the baseline; a directory or a results.json) beside run B with per-figure deltas and their
+ * significance, prints it and writes compare.md / compare.html next to B's results.json.
  */
 import { join } from "node:path"
-import { renderReport, runBench } from "@devtx/bench"
+import { compareReports, renderReport, runBench } from "@devtx/bench"
 import { Data, Effect } from "effect"
 import { Argument, Command, Flag } from "effect/cli"
 import { Option } from "effect"
@@ -49,6 +51,13 @@ export const benchCommand = Command.make(
 
 export const reportCommand = Command.make(
   "report",
-  { dir: Argument.String("DIR").pipe(Argument.withDescription("directory holding results.json from devtx bench")) },
-  (o) => Effect.flatMap(renderReport(o.dir), (r) => printLines(r.markdown.trimEnd().split("\n")))
-).pipe(Command.withDescription("render the benchmark report (report.md, report.html) from DIR/results.json"))
+  {
+    dir: Argument.String("DIR").pipe(Argument.withDescription("directory holding results.json from devtx bench (with --compare: run B)")),
+    compare: Flag.String("compare").pipe(Flag.withDescription("A: the baseline run (directory or results.json) to compare DIR against"), Flag.optional)
+  },
+  (o) =>
+    Effect.flatMap(
+      Option.match(o.compare, { onNone: () => renderReport(o.dir), onSome: (a) => compareReports(a, o.dir) }),
+      (r) => printLines(r.markdown.trimEnd().split("\n"))
+    )
+).pipe(Command.withDescription("render the benchmark report (report.md, report.html) from DIR/results.json, or compare two runs (--compare A B)"))

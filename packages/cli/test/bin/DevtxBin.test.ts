@@ -285,5 +285,17 @@ describe("devtx bench / report", () => {
     expect(devtx(["bench", "--filter", "(", "--out", dir]).err).toMatch(/^devtx: BenchRunError: .*not a regular expression/)
     expect(devtx(["report", path.join(tmp, "nowhere")]).err).toMatch(/^devtx: BenchReportError: /)
     expect(devtx(["report"]).code).toBe(2)
+    // --compare A B: the same run against a copy whose figure takes twice as long
+    const dir2 = path.join(tmp, "bench-b")
+    fs.mkdirSync(dir2, { recursive: true })
+    const slower = { ...results, results: [{ ...results.results[0], ns_per_packet: results.results[0].ns_per_packet * 2, rme: 1 }] }
+    fs.writeFileSync(path.join(dir2, "results.json"), JSON.stringify(slower))
+    const c = devtx(["report", "--compare", dir, dir2])
+    expect(c.code).toBe(0)
+    expect(c.out).toContain("# devtx: two benchmark runs compared")
+    expect(c.out).toMatch(/\| rx sim raw-fixed hash \| .* \| \+100\.0% \| \*\*slower\*\* \|/)
+    expect(fs.existsSync(path.join(dir2, "compare.html"))).toBe(true)
+    expect(devtx(["report", "--compare", dir, dir]).out).toMatch(/\| \+0\.0% \| not distinguishable \|/)
+    expect(devtx(["report", "--compare", path.join(tmp, "nowhere"), dir2]).err).toMatch(/^devtx: BenchReportError: cannot render a report from .*nowhere/)
   })
 })
