@@ -71,15 +71,22 @@ export const conclusionBlocks = (r: BenchResultsFile): Block[] => {
   return out
 }
 
-const marginalTableBlock = (tables: ReadonlyArray<MarginalTable>, path: string, driver: string, unit: string): Block | undefined => {
+const marginalTableBlocks = (tables: ReadonlyArray<MarginalTable>, path: string, driver: string, unit: string): Block[] => {
   const these = tables.filter((t) => t.path === path && t.driver === driver)
-  if (these.length === 0) return undefined
+  if (these.length === 0) return []
   const hints = PATH_HINTS[path] ?? []
-  return {
-    kind: "table",
-    head: ["hint", "style", "alone", "over the others", "cumulative"],
-    rows: hints.flatMap((h, i) => these.map((t) => [h, t.style, cell(t.hints[i]?.alone, unit), cell(t.hints[i]?.increment, unit), cell(t.hints[i]?.cumulative, unit)]))
-  }
+  return [
+    {
+      kind: "table",
+      head: ["style", ...hints.map((h) => `${h}: alone / over the others`)],
+      rows: these.map((t) => [t.style, ...hints.map((_, i) => `${cell(t.hints[i]?.alone, unit)} / ${cell(t.hints[i]?.increment, unit)}`)])
+    },
+    {
+      kind: "details",
+      summary: "cumulative steps (first k−1 hints to the first k)",
+      blocks: [{ kind: "table", head: ["style", ...hints.map((h, i) => `${i + 1}: +${h}`)], rows: these.map((t) => [t.style, ...hints.map((_, i) => cell(t.hints[i]?.cumulative, unit))]) }]
+    }
+  ]
 }
 
 const PATH_TITLE: Readonly<Record<string, string>> = { rx: "RX", "tx-submit": "TX submit", "tx-complete": "TX complete" }
@@ -90,8 +97,8 @@ const marginalNsBlocks = (r: BenchResultsFile, lane: "model" | "kernel"): Block[
   const out: Block[] = []
   for (const path of Object.keys(PATH_HINTS))
     for (const driver of [...new Set(tables.filter((t) => t.path === path).map((t) => t.driver))]) {
-      const b = marginalTableBlock(tables, path, driver, "")
-      if (b !== undefined) out.push({ kind: "h3", text: `${PATH_TITLE[path]}, ${driver}: ns per packet` }, b)
+      const b = marginalTableBlocks(tables, path, driver, "")
+      if (b.length > 0) out.push({ kind: "h3", text: `${PATH_TITLE[path]}, ${driver}: ns per packet` }, ...b)
     }
   return out
 }
