@@ -19,3 +19,5 @@ export { type Anomaly, type AnomalyKind, ANOMALY_RULES, anomalies, NOISY_RME } f
 export { figureKey, type HintCost, type MarginalTable, marginalTables, nsFigure, totalInsnsFigure } from "./report/MarginalCost.js"
 export { distinguishable, type Measured, NOISE_RULE } from "./report/Significance.js"
 export { QUESTION_SECTIONS, type QuestionSection, sectionsOfModule } from "./report/QuestionSections.js"
+export { parseDrivers, parseMode, parseSize, readConfigOverlay } from "./BenchArgs.js"
+export { BENCH_MODES, type BenchInput, type BenchMode, REDIRECT_MODES_NOT_BUILT } from "./harness/BenchInput.js"

@@ -99,7 +99,7 @@ const hintCode = (L: HintsLayout): ReadonlyArray<string> => [
 ]
 
 /** The btf-id probe of a hint set over the two layouts. */
-export const btfIdProbe = (layouts: { readonly v1: HintsLayout; readonly v2: HintsLayout }, mask: HintMask, sink: ProbeSink): XdpProgramFn => {
+export const btfIdProbe = (layouts: { readonly v1: HintsLayout; readonly v2: HintsLayout }, mask: HintMask, sink: ProbeSink, verdict = XDP_DROP): XdpProgramFn => {
   const branch = (L: HintsLayout) =>
     [`const s = data - ${L.size}; const f = v.getUint32(s + ${L.flags}, true);`, ...hintCode(L).filter((_, i) => (mask & (1 << i)) !== 0)].map((l) => `      ${l}`).join("\n")
   const src = [
@@ -107,7 +107,7 @@ export const btfIdProbe = (layouts: { readonly v1: HintsLayout; readonly v2: Hin
     `const r = sink.rec, cur = sink.cursor, mask = sink.mask;`,
     `return function probe_btf_id_m${mask}(ctx) {`,
     `  const v = ctx.area.view, data = ctx.data, ml = data - ctx.dataMeta;`,
-    `  if (ml < 4) return ${XDP_DROP};`,
+    `  if (ml < 4) return ${verdict};`,
     `  const id = v.getUint32(data - 4, true);`,
     `  if (id === ${layouts.v2.typeId} && ml >= ${layouts.v2.size}) {`,
     `    const b = (cur[0]++ & mask) * ${REC_WORDS};`,
@@ -116,7 +116,7 @@ export const btfIdProbe = (layouts: { readonly v1: HintsLayout; readonly v2: Hin
     `    const b = (cur[0]++ & mask) * ${REC_WORDS};`,
     `    {\n${branch(layouts.v1)}\n    }`,
     `  }`,
-    `  return ${XDP_DROP};`,
+    `  return ${verdict};`,
     `}`
   ].join("\n")
   return (new Function("sink", src) as (s: ProbeSink) => XdpProgramFn)(sink)

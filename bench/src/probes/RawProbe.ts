@@ -56,7 +56,7 @@ const stripOffsets = (s: RawStructDecl): RawStructDecl => ({
 
 const ident = (s: string): string => s.replace(/[^A-Za-z0-9_]/g, "_")
 
-export const rawProbeSpec = (template: RawHintTemplate, kind: RawProbeKind, mask: HintMask, sink: ProbeSink): RawXdpProgramSpec => {
+export const rawProbeSpec = (template: RawHintTemplate, kind: RawProbeKind, mask: HintMask, sink: ProbeSink, verdict = XDP_DROP): RawXdpProgramSpec => {
   const struct = kind === "raw-fixed" ? template.struct : stripOffsets(template.struct)
   const key = template.struct.name.replace(/___.*$/, "")
   const name = `probe_${kind.replace("-", "_")}_${ident(template.driver)}_m${mask}`
@@ -91,7 +91,7 @@ export const rawProbeSpec = (template: RawHintTemplate, kind: RawProbeKind, mask
         `  const b = (cur[0]++ & mask) * ${REC_WORDS};`,
         `  let rc = 0;`,
         ...body,
-        `  return ${XDP_DROP};`,
+        `  return ${verdict};`,
         `}`
       ].join("\n")
       const make = new Function("sink", ...envNames, ...accessorNames, src) as (...a: unknown[]) => XdpProgramFn

@@ -17,6 +17,7 @@ import { attachXdp, type DriverPackage, type LoadedXdpProgram, loadRawXdpProgram
 import { SimBtfIdHintsMode, type SimNetDevice, simHintsBtf } from "@devtx/drivers-sim"
 import { type KfuncBindingMode, loadBound } from "@devtx/kfuncs"
 import { Effect, Exit } from "effect"
+import { benchMode, MODE_VERDICT } from "../harness/BenchInput.js"
 import { makeRxRig, type RxRig } from "../harness/RxRig.js"
 import { marginalPlan, timeTask } from "../harness/Timing.js"
 import { btfIdLayouts, btfIdProbe } from "../probes/BtfIdProbe.js"
@@ -41,7 +42,7 @@ const loadBtfIdProbe = (driver: string, config: unknown, dev: NetDevice, hints: 
   if (width !== 4) return { ok: false, reason: "the bench's btf-id probe reads the RFC v1 u32 id (btfIdWidth 4)" }
   const layouts = btfIdLayouts(simHintsBtf(width).split)
   if (typeof layouts === "string") return { ok: false, reason: layouts }
-  const run = btfIdProbe(layouts, hints, sink)
+  const run = btfIdProbe(layouts, hints, sink, MODE_VERDICT[benchMode()])
   const name = `probe_btf_id_m${hints}`
   return {
     ok: true,
@@ -86,10 +87,10 @@ export const loadRxProbe = <C>(
   if (style === "raw-fixed" || style === "raw-core") {
     const template = rawHintTemplateFor(driver.name)
     if (template === undefined) return { ok: false, reason: `no raw hint template for driver ${driver.name} in bench/src/probes` }
-    return outcome(loadRawXdpProgram(rawProbeSpec(template, style as RawProbeKind, hints, sink), dev, driver.btf?.(config)))
+    return outcome(loadRawXdpProgram(rawProbeSpec(template, style as RawProbeKind, hints, sink, MODE_VERDICT[benchMode()]), dev, driver.btf?.(config)))
   }
   const mode = style.slice("kfunc-".length) as KfuncBindingMode
-  return outcome(loadBound(kfuncProbeSpec(hints, style.replace(/-/g, "_"), sink), dev, { mode }))
+  return outcome(loadBound(kfuncProbeSpec(hints, style.replace(/-/g, "_"), sink, MODE_VERDICT[benchMode()]), dev, { mode }))
 }
 
 const attach = (dev: NetDevice, prog: LoadedXdpProgram): void => {
@@ -127,7 +128,7 @@ export const runRxSuite = async <C>(ctx: SuiteContext, driver: DriverPackage<C>)
   const timed: Timed[] = []
   const emptyId = taskId(suite, driver.name, "empty", 0)
   if (selected(ctx, emptyId)) {
-    const prog = Effect.runSync(loadBound(emptyProbeSpec(sink), dev, { mode: "dev-bound" }))
+    const prog = Effect.runSync(loadBound(emptyProbeSpec(sink, MODE_VERDICT[benchMode()]), dev, { mode: "dev-bound" }))
     attach(dev, prog)
     recordBatch(rig, sink, emptyId)
     timed.push({ style: "empty", set: "0", mask: 0, prog })
