@@ -21,7 +21,8 @@
  *                                        csum (COMPLETE only), CSUM_LEVEL bits 3:2   else -ENODATA
  * A packet with no hints or an unknown id writes no record (the equality check then fails).
  */
-import { type Btf, BtfKind, EthProto, htons, type XdpProgramFn, XdpChecksum } from "@devtx/core"
+import { type Btf, BtfKind } from "@devtx/bpf"
+import { EthProto, htons, type XdpProgramFn, XdpChecksum } from "@devtx/core"
 import { discoverHintStructs } from "@devtx/programs"
 import { Result } from "effect"
 import { type HintMask, type ProbeSink, REC_WORDS } from "./ProbeRecord.js"

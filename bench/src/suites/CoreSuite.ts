@@ -13,7 +13,8 @@
  * the Microsoft verification-suite vector equals the published value).
  */
 import { existsSync, readFileSync } from "node:fs"
-import { BtfBuilder, decodeBtf, relocateRawProgram, toeplitzHash, toeplitzKey } from "@devtx/core"
+import { BtfBuilder, decodeBtf } from "@devtx/bpf"
+import { relocateRawProgram, toeplitzHash, toeplitzKey } from "@devtx/core"
 import { simBtf } from "@devtx/drivers-sim"
 import { simRawHwMetadata } from "@devtx/programs"
 import { Effect, Exit, Result } from "effect"

@@ -17,7 +17,8 @@
  * and must put the same frames on the wire (byte for byte: the checksum the hardware computed) and
  * report the same TX stamps as the floor (or, where a driver has no raw floor, as the first style
  * that loads); the floor's outputs from a replayed batch must equal those from the freshly
- * produced one. The timed regions exclude the hardware: submit is timed from S0, complete from S1.
+ * produced one. Every style's stamps are also checked against the hardware model's wire times
+ * (checkStampsAgainstWire), so styles that agree on a wrong stamp do not pass. The timed regions exclude the hardware: submit is timed from S0, complete from S1.
  * The xsk-tx-metadata style's stamps are read back from each frame's xsk_tx_metadata.completion.
  *
  * Then the marginal cost of each request: every program style's submit with the timestamp request
@@ -119,9 +120,37 @@ const attach = (dev: NetDevice, p: Loaded): void => {
 }
 
 /** What one pass of the whole path produced: per packet, the wire frame's hash and length, and (rc, hi, lo) of its stamp. */
-interface TxOutcome {
+export interface TxOutcome {
   readonly wire: Int32Array
+  /** per packet, the PHC time (hi, lo) the hardware model put it on the wire */
+  readonly wireTime: Uint32Array
   readonly stamps: Int32Array
+}
+
+/**
+ * A stamp (rc 0, or any non-zero stamp of the xsk-tx-metadata style) must be the wire time of the
+ * frame that closed its completion: its own frame's, or — on a device writing one completion per
+ * batch (mlx5: one send CQE per doorbell) — that of a later frame j carrying the same stamp, which
+ * must be j's own wire time. Returns the first packet violating it, -1 when none does.
+ */
+export const checkStampsAgainstWire = (o: TxOutcome, xskMetadata: boolean): number => {
+  const n = o.wireTime.length / 2
+  for (let i = 0; i < n; i++) {
+    const rc = o.stamps[i * 3]!
+    const hi = o.stamps[i * 3 + 1]! >>> 0
+    const lo = o.stamps[i * 3 + 2]! >>> 0
+    const stamped = xskMetadata ? hi !== 0 || lo !== 0 : rc === 0
+    if (!stamped) continue
+    let ok = false
+    for (let j = i; j < n && !ok; j++)
+      ok =
+        o.wireTime[j * 2] === hi &&
+        o.wireTime[j * 2 + 1] === lo &&
+        o.stamps[j * 3 + 1]! >>> 0 === hi &&
+        o.stamps[j * 3 + 2]! >>> 0 === lo
+    if (!ok) return i
+  }
+  return -1
 }
 
 const fnv1a = (b: Uint8Array, off: number, len: number): number => {
@@ -134,11 +163,14 @@ const fnv1a = (b: Uint8Array, off: number, len: number): number => {
 const passFromS0 = (rig: TxRig, style: TxStyle, log: TxStampLog, id: string): TxOutcome => {
   const n = rig.batch
   const wire = new Int32Array(n * 2)
+  const wireTime = new Uint32Array(n * 2)
   let w = 0
-  rig.dev.wire = (mem, off, len) => {
+  rig.dev.wire = (mem, off, len, hi, lo) => {
     if (w < n) {
       wire[w * 2] = fnv1a(mem, off, len)
       wire[w * 2 + 1] = len
+      wireTime[w * 2] = hi
+      wireTime[w * 2 + 1] = lo
     }
     w++
   }
@@ -149,7 +181,14 @@ const passFromS0 = (rig: TxRig, style: TxStyle, log: TxStampLog, id: string): Tx
   rig.dev.wire = () => {}
   if (sent !== n || w !== n) throw new BenchCheckError(id, `the hardware sent ${sent} frames (${w} on the wire) of ${n}`)
   rig.captureComplete()
-  return { wire, stamps: completeStamps(rig, style, log, id) }
+  const outcome = { wire, wireTime, stamps: completeStamps(rig, style, log, id) }
+  const bad = checkStampsAgainstWire(outcome, style === "xsk-tx-metadata")
+  if (bad >= 0)
+    throw new BenchCheckError(
+      id,
+      `frame ${bad}: TX stamp [${Array.from(outcome.stamps.subarray(bad * 3, bad * 3 + 3))}] is not the wire time of the frame that closed its completion (its own: [${wireTime[bad * 2]}, ${wireTime[bad * 2 + 1]}])`
+    )
+  return outcome
 }
 
 /** From S1: reap the batch and collect the stamps (from the log, or from xsk_tx_metadata.completion). */
@@ -240,7 +279,7 @@ export const runTxSuite = async <C>(ctx: SuiteContext, driver: DriverPackage<C>)
   if (ref === undefined) return
   const stampsOk = Array.from({ length: ctx.batch }, (_, i) => ref!.outcome.stamps[i * 3]).filter((rc) => rc === 0).length
   ctx.check(
-    `tx ${d}: ${ready.map((r) => r.style).join(" == ")}: same ${ctx.batch} frames on the wire and the same TX stamps (${stampsOk} with a stamp)${floorLoaded ? " (and replay == first pass)" : ", no raw floor"}`
+    `tx ${d}: ${ready.map((r) => r.style).join(" == ")}: same ${ctx.batch} frames on the wire and the same TX stamps (${stampsOk} with a stamp, each the wire time of the frame closing its completion)${floorLoaded ? " (and replay == first pass)" : ", no raw floor"}`
   )
 
   // untimed warm-up of every style's two halves, so the first style timed (the floor) is not the

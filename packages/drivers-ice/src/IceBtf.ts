@@ -17,22 +17,35 @@
  *   struct ice_pkt_ctx               (ice_txrx.h) 16 B: u64 cached_phctime; __be16 vlan_proto
  *   struct ice_xdp_buff              (ice_txrx.h, v6.7 .. v6.18) { struct xdp_buff xdp_buff;
  *                                    const union ice_32b_rx_flex_desc *eop_desc;
- *                                    const struct ice_pkt_ctx *pkt_ctx; } — 72 B. (The 2025
- *                                    "ice: switch to Page Pool" series replaces it with
- *                                    libeth_xdp_buff; not modelled.)
+ *                                    const struct ice_pkt_ctx *pkt_ctx; } — 72 B.
+ *
+ * The context wrapper has a second layout (IceConfig.xdpBuffLayout "libeth_xdp_buff"): the 2025
+ * iwl-next series "ice: switch to Page Pool" (drivers/net/ethernet/intel/ice/ice_txrx_lib.c) drops
+ * struct ice_xdp_buff; the xdp_metadata_ops cast the context to struct libeth_xdp_buff
+ * (include/net/libeth/xdp.h) and read the descriptor through its `desc`, the ring's pkt_ctx
+ * through libeth_xdp_buff_to_rq (container_of on xdp_buff.rxq):
+ *
+ *   struct libeth_xdp_buff           { union { struct xdp_buff base; void *data; };  @0, 56 B
+ *                                      const void *desc;                              @56
+ *                                      unsigned long priv[]; }                        @64
+ *                                    64 B, aligned as struct xdp_buff_xsk (128 B in 6.18: 16)
+ *
+ * `desc` sits where eop_desc did (libeth static_asserts it at offsetof(xdp_buff_xsk, cb)), but
+ * ice_xdp_buff no longer exists: a program relocating ice_xdp_buff.eop_desc fails to load there,
+ * a fixed-offset one still reads +56. The descriptors themselves are the same in both.
  *
  * Roles (DriverBtf.structs): rxDesc "ice_32b_rx_flex_desc"; txDesc "ice_tx_desc"; txCompl
  * "ice_tx_desc" too — ice has no completion entry: the completion a devtx program sees is the
  * RS descriptor after its DD write-back (DTYPE = 0xF), and it carries NO timestamp (that is in
  * PHY timestamp memory, out of reach of a raw program); xdpBuff "ice_xdp_buff", descMember
  * "eop_desc" (XdpBuff.rawDesc / rawDescOff in the RX poll loop point at the EOP descriptor).
- * Layout-independent of the configuration: one BTF for every IceConfig.
+ * One BTF per context-wrapper layout; every other IceConfig field leaves the BTF unchanged.
  */
 import { BtfKind, type DriverBtf, DriverBtfBuilder, memberAt as m } from "@devtx/core"
 
 const TYPEDEF = BtfKind.Typedef
 
-const build = (): DriverBtf => {
+const build = (layout: IceXdpBuffLayout): DriverBtf => {
   const d = new DriverBtfBuilder("ice")
   const b = d.b
   const u8 = d.baseType("u8", TYPEDEF)
@@ -94,6 +107,13 @@ const build = (): DriverBtf => {
 
   // the context wrapper
   const pktCtx = b.addStruct("ice_pkt_ctx", 16, [m("cached_phctime", u64, 0), m("vlan_proto", be16, 8)])
+  if (layout === "libeth_xdp_buff") {
+    const xdpBuff = d.baseType("xdp_buff", BtfKind.Struct)
+    const base = b.addUnion("", 56, [m("base", xdpBuff, 0), m("data", b.addPtr(0), 0)])
+    const priv = b.addArray(d.baseType("long unsigned int", BtfKind.Int), d.baseType("int", BtfKind.Int), 0)
+    b.addStruct("libeth_xdp_buff", 64, [m("", base, 0), m("desc", b.addPtr(b.addConst(0)), 56), m("priv", priv, 64)])
+    return d.finish({ rxDesc: "ice_32b_rx_flex_desc", txDesc: "ice_tx_desc", txCompl: "ice_tx_desc", xdpBuff: "libeth_xdp_buff", descMember: "desc" })
+  }
   d.addXdpBuffWrapper("ice_xdp_buff", "xdp_buff", [
     ["eop_desc", b.addPtr(b.addConst(rxDesc))],
     ["pkt_ctx", b.addPtr(b.addConst(pktCtx))]
@@ -101,10 +121,17 @@ const build = (): DriverBtf => {
   return d.finish({ rxDesc: "ice_32b_rx_flex_desc", txDesc: "ice_tx_desc", txCompl: "ice_tx_desc", xdpBuff: "ice_xdp_buff", descMember: "eop_desc" })
 }
 
-let cached: DriverBtf | undefined
+/** The context wrapper's layout: as in v6.7 .. v6.18, or the libeth-based ice ("ice: switch to Page Pool"). */
+export type IceXdpBuffLayout = "ice_xdp_buff" | "libeth_xdp_buff"
 
-/** ice's BTF (one for every configuration), built once. */
-export const iceBtf = (): DriverBtf => {
-  if (cached === undefined) cached = build()
-  return cached
+const cached = new Map<IceXdpBuffLayout, DriverBtf>()
+
+/** ice's BTF for a context-wrapper layout (default: 6.18's ice_xdp_buff), built once per layout. */
+export const iceBtf = (layout: IceXdpBuffLayout = "ice_xdp_buff"): DriverBtf => {
+  let btf = cached.get(layout)
+  if (btf === undefined) {
+    btf = build(layout)
+    cached.set(layout, btf)
+  }
+  return btf
 }

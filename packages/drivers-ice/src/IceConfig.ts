@@ -35,6 +35,9 @@
  *   none): "request-timestamp" (a PHY timestamp index in a context descriptor), "timestamp" (read
  *   back from PHY memory by that index), "request-checksum" (ice_tx_csum's fields). There is no
  *   AF_XDP TX metadata whatever this says: ice has no xsk_tx_metadata_ops, xsk-features is 0.
+ * - xdpBuffLayout: the kernel tree's XDP context wrapper, which the driver's BTF publishes
+ *   (IceBtf.ts): "ice_xdp_buff" (v6.7 .. v6.18: eop_desc, pkt_ctx) or "libeth_xdp_buff" (the
+ *   2025 iwl-next "ice: switch to Page Pool": libeth_xdp_buff.desc). The datapath is the same.
  */
 import { Schema } from "effect"
 
@@ -101,7 +104,8 @@ const IceConfigFields = Schema.Struct({
   /** ICE_MIN_NUM_DESC 64 .. 4096 here (powers of two) */
   txRingSize: PowerOfTwo(64, 4096),
   txWireNs: IntIn(0, 1_000_000),
-  devtxOps: Schema.Array(Schema.Literals(IceDevtxOpNames))
+  devtxOps: Schema.Array(Schema.Literals(IceDevtxOpNames)),
+  xdpBuffLayout: Schema.Literals(["ice_xdp_buff", "libeth_xdp_buff"])
 })
 
 /** Cross-field rules: STAG stripping exists only in Double VLAN Mode. */
@@ -143,7 +147,8 @@ export const defaultIceConfig: IceConfig = {
   xdpOps: ["timestamp", "hash", "vlan-tag", "checksum"],
   txRingSize: 512,
   txWireNs: 1000,
-  devtxOps: ["request-timestamp", "timestamp", "request-checksum"]
+  devtxOps: ["request-timestamp", "timestamp", "request-checksum"],
+  xdpBuffLayout: "ice_xdp_buff"
 }
 
 export const parseIceRssKeyHex = (hex: string): Uint8Array => Uint8Array.from(hex.split(":"), (b) => Number.parseInt(b, 16))

@@ -24,6 +24,8 @@
  * DMA addresses: buf_addr's high 32 bits name a region of `regions` (0 = the RX frame memory,
  * then the XDP rings' bounce memory, bound UMEMs and skb memories as they appear).
  */
+import { iceBtf } from "./IceBtf.js"
+import { iceKernelMemory } from "./IceKernelMemory.js"
 import {
   type DeviceOptions,
   DevtxHooks,
@@ -204,6 +206,7 @@ export const createIceDevice = (config: IceConfig, options: DeviceOptions): IceN
   const rxStats = new RxStats()
   const dev: IceNetDevice = {
     driver: "ice",
+    kernelMemory: iceKernelMemory(iceBtf(), queues),
     ifname: options.ifname,
     ifindex: options.ifindex,
     numRxQueues: config.rxQueues,

@@ -65,7 +65,7 @@ export const driver: DriverPackage<IceConfig> = {
   defaultConfig: defaultIceConfig,
   createDevice: createIceDevice,
   rxSemantics: iceRxSemantics,
-  btf: () => iceBtf()
+  btf: (c) => iceBtf(c.xdpBuffLayout)
 }
 
 export const layer = Layer.succeed(NicDriver, driver)

@@ -1,6 +1,8 @@
 /**
  * Golden write-back descriptors for hand-built frames (test/golden/ice-rx-descriptors.hex,
- * rebuilt by `npm run golden -w @devtx/drivers-ice`). Two checks:
+ * rebuilt by `npm run golden -w @devtx/drivers-ice`): REGRESSION FIXTURES, the model's own output
+ * — they catch a change, they are not independent truth (IceIndependentRxDesc.test.ts writes a
+ * whole descriptor from the kernel's definitions). Two checks:
  *  1. the hardware model still writes exactly the committed bytes;
  *  2. the committed bytes, decoded here with raw little-endian reads at the offsets of
  *     ice_32b_rx_flex_desc_nic (ice_lan_tx_rx.h), hold the values worked out by hand below:

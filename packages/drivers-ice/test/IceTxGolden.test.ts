@@ -1,6 +1,8 @@
 /**
  * Golden TX descriptors for hand-built frames (test/golden/ice-tx-descriptors.hex, rebuilt by
- * `npm run golden -w @devtx/drivers-ice`). Two checks:
+ * `npm run golden -w @devtx/drivers-ice`): REGRESSION FIXTURES, the driver's and model's own
+ * output — they catch a change, they are not independent truth (the hand-worked fields are).
+ * Two checks:
  *  1. the driver and hardware model still produce exactly the committed bytes;
  *  2. the committed bytes, decoded with plain little-endian reads, hold the fields worked out by
  *     hand below from ice_lan_tx_rx.h: qw1 = DTYPE | CMD << 4 | OFFSET << 16 | TX_BUF_SZ << 34 |

@@ -13,6 +13,8 @@
  * request L4 checksum / tx timestamp. ndo_xdp_xmit uses channel 0 (the kernel picks the
  * channel of the CPU) and flushes per call (XDP_XMIT_FLUSH).
  */
+import { mlx5Btf } from "./Mlx5Btf.js"
+import { mlx5KernelMemory } from "./Mlx5KernelMemory.js"
 import {
   compileRssHashFields,
   type DeviceOptions,
@@ -226,6 +228,7 @@ export const createMlx5Device = (config: Mlx5Config, options: DeviceOptions): Ml
   const tmoOps = mlx5XskTxMetadataOps as XskTxMetadataOps<never>
   const dev: Mlx5NetDevice = {
     driver: "mlx5",
+    kernelMemory: mlx5KernelMemory(mlx5Btf(), mems, rqs),
     ifname: options.ifname,
     ifindex: options.ifindex,
     numRxQueues: config.rxQueues,

@@ -21,6 +21,7 @@ import {
   RxVlanTagOut,
   SkbChecksum,
   XdpAction,
+  XdpChecksum,
   type XdpProgramSpec,
   attachXdp,
   makeFrameArea,
@@ -28,6 +29,7 @@ import {
 } from "@devtx/core"
 import {
   clocksourceKhz2mult,
+  CqeHdsIpExt,
   driver,
   initMlx5Timecounter,
   type Mlx5Config,
@@ -36,12 +38,14 @@ import {
   Mlx5RqState,
   Mlx5Timecounter,
   MLX5_XDP_RSS_TYPE,
+  mlx5eHandleCsum,
   mlx5eXdpRxHash,
   mlx5eXdpRxTimestamp,
   mlx5eXdpRxVlanTag,
   mlx5OverflowCycles,
   mlx5PtpShiftConstant,
-  realTimeCyc2time
+  realTimeCyc2time,
+  VLAN_MAX_DEPTH
 } from "@devtx/drivers-mlx"
 import { loadBound } from "@devtx/kfuncs"
 import { Effect, Exit } from "effect"
@@ -346,4 +350,38 @@ describe("configuration errors", () => {
       }
     }
   })
+})
+
+describe("mlx5e_handle_csum: the VLAN walk of __vlan_get_protocol (include/linux/if_vlan.h)", () => {
+  // parse_depth starts at VLAN_MAX_DEPTH (8) and is decremented before it is tested, once per tag
+  // header read: tags 1..7 leave it 7..1, the 8th makes it 0 and the walk returns protocol 0. So
+  // 7 tags still reach the IPv4 header (CHECKSUM_COMPLETE), 8 and 9 do not (the L3_OK/L4_OK test).
+  const CHECK_SUM = 0x1234
+  const cqeOk = (): DataView => cqe({ 20: CHECK_SUM >>> 8, 21: CHECK_SUM & 0xff, 28: CqeHdsIpExt.L3_OK | CqeHdsIpExt.L4_OK })
+  const tagged = (n: number): Uint8Array =>
+    buildFrame({ ...base, vlans: Array.from({ length: n }, (_, i) => ({ tpid: i === 0 ? 0x88a8 : 0x8100, pcp: 0, dei: 0, vid: 100 + i })) })
+  /** ones'-complement sum of BE16 words, folded to 16 bits: by hand, independent of the driver's helpers */
+  const fold = (words: number[]): number => {
+    let s = 0
+    for (const w of words) s += w
+    while (s > 0xffff) s = (s & 0xffff) + Math.floor(s / 0x10000)
+    return s
+  }
+  expect(VLAN_MAX_DEPTH).toBe(8)
+  for (const [n, want] of [[0, XdpChecksum.COMPLETE], [1, XdpChecksum.COMPLETE], [7, XdpChecksum.COMPLETE], [8, XdpChecksum.UNNECESSARY], [9, XdpChecksum.UNNECESSARY]] as const) {
+    it(`${n} tag(s) -> ${want === XdpChecksum.COMPLETE ? "COMPLETE (csum = check_sum + the tag bytes)" : "UNNECESSARY (walk gave protocol 0)"}`, () => {
+      const f = tagged(n)
+      const mem = new Uint8Array(f.length + 64)
+      mem.set(f, 32)
+      const out = new RxChecksumOut()
+      mlx5eHandleCsum(true, false, false, false, cqeOk(), 0, mem, 32, f.length, out)
+      expect(out.ipSummed).toBe(want)
+      if (want === XdpChecksum.COMPLETE) {
+        // mlx5e_skb_csum_fixup: skb->csum = check_sum + csum_partial(the 4n tag bytes after ETH_HLEN)
+        const words = [CHECK_SUM]
+        for (let i = 14; i < 14 + 4 * n; i += 2) words.push((f[i]! << 8) | f[i + 1]!)
+        expect(fold([out.cksum])).toBe(fold(words))
+      } else expect(out.cksum).toBe(0)
+    })
+  }
 })

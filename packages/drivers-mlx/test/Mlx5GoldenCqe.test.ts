@@ -1,6 +1,7 @@
 /**
- * Golden CQEs: fixtures written by test/golden/build-golden.mjs (rebuild: npm run golden -w
- * @devtx/drivers-mlx). Every field is decoded with the mlx5_cqe64 readers and compared with a
+ * Golden CQEs: REGRESSION FIXTURES written by test/golden/build-golden.mjs from the model's own
+ * output (rebuild: npm run golden -w @devtx/drivers-mlx) — they catch a change, they are not
+ * independent truth; Mlx5IndependentCqe.test.ts is the independent source. Every field is decoded with the mlx5_cqe64 readers and compared with a
  * value written by hand from the layout (include/linux/mlx5/device.h); hashes are the Microsoft
  * RSS verification vectors (66.9.149.187:2794 -> 161.142.100.80:1766 TCP/IPv4 = 0x51ccc178;
  * 3ffe:2501:200:1fff::7:2794 -> 3ffe:2501:200:3::1:1766 TCP/IPv6 4-tuple = 0x40207d3d); the

@@ -1,6 +1,7 @@
 /**
- * Golden send WQEs and send CQEs: fixtures written by test/golden/build-golden-wqe.mjs (rebuild:
- * npm run golden -w @devtx/drivers-mlx). Each segment is compared with values written by hand
+ * Golden send WQEs and send CQEs: REGRESSION FIXTURES written by test/golden/build-golden-wqe.mjs
+ * from the model's own output (rebuild: npm run golden -w @devtx/drivers-mlx) — they catch a
+ * change, they are not independent truth; the hand-written values below are. Each segment is compared with values written by hand
  * from include/linux/mlx5/qp.h and en/xdp.c: a 74-byte IPv4/UDP frame over AF_XDP with
  * CHECKSUM|TIMESTAMP metadata on a ConnectX-4-style SQ (18-byte L2 inline header), the same frame
  * plus an 82-byte one in one enhanced multi-packet WQE, and a VLAN-tagged TCP skb with

@@ -3,6 +3,8 @@
  * queue, posts every slot, builds the hardware model and the xdp_metadata_ops table the
  * configuration asks for, and returns the NetDevice.
  */
+import { simBtf } from "./SimBtf.js"
+import { simKernelMemory } from "./SimKernelMemory.js"
 import {
   type DeviceOptions,
   DevtxHooks,
@@ -30,7 +32,7 @@ import { SimBtfIdHintsMode, SimBtfIdHintsState } from "./datapath/SimBtfIdHints.
 import { SimHardwareModel } from "./datapath/SimHardwareModel.js"
 import { simHintsBtf } from "./SimBtfIdHintsBtf.js"
 import { simDevtxInlineOps } from "./datapath/SimDevtxInlineOps.js"
-import { simInlineOps } from "./datapath/SimInlineOps.js"
+import { simInlineOps, simInlineOpsV2 } from "./datapath/SimInlineOps.js"
 import { simRxChecksum, simRxHash, simRxTimestamp, simRxVlanTag, type SimXdpBuff } from "./datapath/SimMetadataOps.js"
 import { SimPhc } from "./datapath/SimPhc.js"
 import { SIM_RX_DESC_SIZE, simRxLayout } from "./datapath/SimRxDescriptor.js"
@@ -151,6 +153,7 @@ export const createSimDevice = (config: SimConfig, options: DeviceOptions): SimN
   dma.inUse = (s) => s === 0 || txQueues.some((q) => q.usesRegion(s))
   const dev: SimNetDevice = {
     driver: "sim",
+    kernelMemory: simKernelMemory(simBtf(config.layoutVersion), queues),
     ifname: options.ifname,
     ifindex: options.ifindex,
     numRxQueues: config.rxQueues,
@@ -205,7 +208,7 @@ export const createSimDevice = (config: SimConfig, options: DeviceOptions): SimN
     },
     devtxOps,
     devtx,
-    xdpMetadataInline: simInlineOps,
+    xdpMetadataInline: config.layoutVersion === 2 ? simInlineOpsV2 : simInlineOps,
     devtxInline: simDevtxInlineOps,
     xdpXmit(mem, frame) {
       return txQueues[0]!.xdpXmitFrame(mem, frame)

@@ -18,6 +18,8 @@ describe("drivers-sim TX conformance", () => {
       expect(v.stale).toEqual([])
       expect(r.completed).toBe(r.submitted)
       expect(r.submitted).toBeGreaterThan(150)
+      // the devtx completion kfunc's stamp was compared with the wire time (tx.devtx-timestamp)
+      expect(r.devtxChecked).toBe(64)
     })
   }
 

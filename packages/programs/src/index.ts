@@ -4,6 +4,7 @@
  * the hosts that run them, and the cost matrix of the two designs.
  */
 export * from "./host/HwMetadataHost.js"
+export * from "./host/ObjectXdpHost.js"
 export * from "./hw-metadata/HwMetadataProgram.js"
 export * from "./hw-metadata/HwMetadataRecord.js"
 export * from "./hw-metadata/XdpMetaLayout.js"
@@ -11,6 +12,7 @@ export * from "./ping-pong/PingPongHost.js"
 export * from "./ping-pong/PingPongTraffic.js"
 export * from "./raw/RawPrograms.js"
 export * from "./raw/SimRawHwMetadata.js"
+export * from "./raw/SimRawFlowMark.js"
 export * from "./raw/FrameL4Locator.js"
 export * from "./raw/IceRawDevtx.js"
 export * from "./raw/IceRawHwMetadata.js"

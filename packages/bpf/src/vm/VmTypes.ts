@@ -113,3 +113,162 @@ export interface VmCounters {
   /** instructions a kfunc call stood for, per kfunc index (inlined kfuncs: the spliced insns executed) */
   readonly kfuncInsns: Float64Array
 }
+
+// ---------------------------------------------------------------------------------------------
+// Execution contract (added by the vm branch; everything above is unchanged).
+// ---------------------------------------------------------------------------------------------
+
+/** bpf-to-bpf call depth limit (include/linux/bpf_verifier.h MAX_CALL_FRAMES). */
+export const VM_MAX_CALL_FRAMES = 8
+/** Bytes of stack per frame (include/linux/filter.h MAX_BPF_STACK). */
+export const VM_FRAME_STACK_BYTES = 512
+/** Tail calls per run (include/linux/bpf.h MAX_TAIL_CALL_CNT). */
+export const VM_MAX_TAIL_CALL_CNT = 33
+/** Default instruction budget per run (kernel/bpf/verifier.c BPF_COMPLEXITY_LIMIT_INSNS). */
+export const VM_DEFAULT_INSN_BUDGET = 1_000_000
+/** Region index of the stack in every VM (region 0, created by the VM itself). */
+export const VM_STACK_REGION = 0
+/** Helper id of bpf_tail_call (enum bpf_func_id, include/uapi/linux/bpf.h): handled by the VM. */
+export const VM_HELPER_TAIL_CALL = 12
+
+/**
+ * Run status. `run` returns 0 when the program reached its final `exit` (r0 is then in
+ * `vm.r0hi`/`vm.r0lo`), or one of these negative codes with the details in `vm.fault`.
+ */
+export const enum VmFaultCode {
+  None = 0,
+  /** access outside the region's valid window [lo, hi) */
+  OutOfBounds = -1,
+  /** the pointer's high half names no region (a scalar or corrupted pointer was dereferenced) */
+  NoRegion = -2,
+  /** write to a read-only region (map value of .rodata, kernel memory, ...) */
+  ReadOnly = -3,
+  /** read of stack bytes not written in this frame's activation */
+  UninitStack = -4,
+  /** the per-run instruction budget ran out (an unbounded loop) */
+  Budget = -5,
+  /** bpf-to-bpf call deeper than VM_MAX_CALL_FRAMES */
+  CallDepth = -6,
+  /** context access the program type refused (ctxLoad/ctxStore returned -1, or no ctxStore) */
+  CtxAccess = -7,
+  /** load or store through a map handle (LD_IMM64 BPF_PSEUDO_MAP_FD): not dereferencable */
+  NotDereferencable = -8,
+  /** a helper or kfunc reported a fault (it filled `vm.fault.detail`/`message` itself) */
+  CallFault = -9
+}
+
+/**
+ * Fault details, preallocated once per VM and overwritten by the fault that ended a run.
+ * Numbers only on the fault path of memory accesses; `message` is set only by helpers/kfuncs
+ * that report a CallFault (it is a fixed string of theirs, not built per packet).
+ */
+export interface VmFault {
+  code: number
+  /** program that faulted (the tail-called program when the fault was in one) */
+  program: string
+  /** instruction slot index (LD_IMM64 occupies two slots, as in llvm-objdump and verifier logs) */
+  insn: number
+  /** the faulting address as (hi, lo) */
+  addrHi: number
+  addrLo: number
+  /** access size in bytes (0 when not a memory access) */
+  size: number
+  /** 1 for a write, 0 for a read */
+  write: number
+  /** region index (-1 when none) */
+  region: number
+  /** the region's valid window [windowLo, windowHi) when the fault happened */
+  windowLo: number
+  windowHi: number
+  /** code-specific detail: the budget for Budget, the call depth for CallDepth, the helper id or kfunc index for CallFault */
+  detail: number
+  /** CallFault only: the helper's own one-line reason */
+  message: string
+}
+
+/**
+ * What helpers and kfuncs see: the contract's VmCallFrame plus the fault slot they fill to
+ * report a CallFault (set `fault.code = VmFaultCode.CallFault`, `fault.message`, return 0; the
+ * VM stops the run after the call and fills insn/program).
+ */
+export interface VmExecFrame extends VmCallFrame {
+  readonly fault: VmFault
+}
+
+/** A context store (devtx hooks with writable ctx fields). Returns 0, or -1 when refused. */
+export type VmCtxStoreFn = (frame: VmCallFrame, off: number, size: number, hi: number, lo: number) => number
+
+/**
+ * bpf_tail_call target resolution: the program type's prog-array map lookup. Receives the
+ * map pointer (r2) and index (r3's low half, u32) and returns
+ *   - the program in that slot,
+ *   - `undefined` for an empty slot (the tail-call count is still consumed), or
+ *   - `null` when the index is >= max_entries or r2 is no prog array (count not consumed),
+ * in the order of kernel/bpf/core.c JMP_TAIL_CALL: index check, count check (at most
+ * VM_MAX_TAIL_CALL_CNT per run), count++, slot lookup. On every failure the call falls through.
+ */
+export type VmTailCallFn = (
+  frame: VmCallFrame,
+  mapHi: number,
+  mapLo: number,
+  index: number
+) => VmProgram | undefined | null
+
+/** Where LD_IMM64 pseudo sources of map index `i` point. */
+export interface VmMapRegions {
+  /** region of the map handle (BPF_PSEUDO_MAP_FD / BPF_PSEUDO_MAP_IDX -> pointer to offset 0) */
+  readonly handle: number
+  /** region of the map's value (BPF_PSEUDO_MAP_VALUE / MAP_IDX_VALUE -> pointer to the offset), -1 if none */
+  readonly value: number
+}
+
+/** Which engine runs a program. */
+export type VmEngine = "jit" | "interpreter"
+
+/** Everything a program needs to be loaded into a VM. */
+export interface VmProgramSpec {
+  /** program name, used in every error message (e.g. the ELF symbol `xdp_prog`) */
+  readonly name: string
+  /** host-order 8-byte instructions: the main program, then its subprograms */
+  readonly insns: Uint8Array
+  /** helpers by bpf_func_id; a call to an id without an entry fails the load */
+  readonly helpers: ReadonlyArray<VmCallFn | undefined>
+  /** helper names by id, for messages (optional) */
+  readonly helperNames?: ReadonlyArray<string | undefined>
+  /** kfuncs by the loader's index (call src_reg 2, imm = index) */
+  readonly kfuncs: ReadonlyArray<VmCallFn>
+  /** kfunc names by index, for messages (optional) */
+  readonly kfuncNames?: ReadonlyArray<string>
+  /** LD_IMM64 map pseudo sources: map index -> regions */
+  readonly maps?: ReadonlyArray<VmMapRegions>
+  /** loads from the Ctx region */
+  readonly ctxLoad?: VmCtxLoadFn
+  /** stores to the Ctx region (absent: every ctx store faults with CtxAccess) */
+  readonly ctxStore?: VmCtxStoreFn
+  /** bpf_tail_call (helper 12) resolution; without it a tail call is an unknown helper at load */
+  readonly tailCall?: VmTailCallFn
+}
+
+/** Load-time options. */
+export interface VmLoadOptions {
+  /** default "jit" */
+  readonly engine?: VmEngine
+  /** count instructions/helper/kfunc calls into `counters` (default true) */
+  readonly count?: boolean
+  /** keep the entry frame's registers after each run (tests and debugging; default false) */
+  readonly exposeRegisters?: boolean
+}
+
+/** A loaded program, bound to one VM. */
+export interface VmProgram {
+  readonly name: string
+  readonly engine: VmEngine
+  /** number of 8-byte instruction slots */
+  readonly slots: number
+  readonly counters: VmCounters
+  /**
+   * Run once with r1 = (r1hi, r1lo) (normally the ctx pointer). Returns 0 (r0 in vm.r0hi/r0lo)
+   * or a negative VmFaultCode (details in vm.fault). Never throws, never allocates.
+   */
+  run(r1hi: number, r1lo: number): number
+}

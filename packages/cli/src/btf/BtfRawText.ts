@@ -14,7 +14,7 @@
  * Checked line for line against bpftool on the running kernel's vmlinux BTF (every kind).
  * Belongs next to BtfDumpRaw.ts in core; kept here while core is edited by others.
  */
-import { type Btf, BtfKind, type RawJsonObject, rawDumpType } from "@devtx/core"
+import { type Btf, BtfKind, type RawJsonObject, rawDumpType } from "@devtx/bpf"
 
 const scalarKeys = (o: RawJsonObject, skip: ReadonlyArray<string>): string =>
   Object.entries(o)

@@ -3,7 +3,8 @@
  * the kernel base, both already encoded) for the driver's default configuration. A driver
  * without the member publishes no BTF yet: DriverBtfNotPublishedError.
  */
-import { btfDumpC, btfDumpRawJson, decodeDriverConfig, type DriverBtf, type DriverConfigError } from "@devtx/core"
+import { btfDumpC, btfDumpRawJson } from "@devtx/bpf"
+import { decodeDriverConfig, type DriverBtf, type DriverConfigError } from "@devtx/core"
 import { Effect } from "effect"
 import { btfDumpRawText } from "../btf/BtfRawText.js"
 import { DriverBtfNotPublishedError } from "../CliErrors.js"

@@ -4,6 +4,12 @@
  * corpus (hw-metadata: core's 400-frame corpus; ping-pong: the UDP/9091 pings of
  * pingPongFrames). A malformed capture still yields the packets before the error; the error
  * travels with them so the run reports it after processing them.
+ *
+ * Padding: a capture taken on the sending host records frames before the MAC pads them (a TCP
+ * segment with 5 bytes of payload is 59 bytes). A replay does what the sending NIC does: a frame
+ * shorter than ETH_ZLEN (60, FCS not included) gets zero bytes appended up to 60, and `padded`
+ * counts them. With `pad: false` (--no-pad) frames are fed as captured, and the MAC drops the
+ * short ones as runts. The built-in corpus is never padded: its runts are deliberate.
  */
 import * as fs from "node:fs"
 import { builtinCorpus } from "@devtx/core"
@@ -28,14 +34,19 @@ export interface FrameSource {
   readonly skipped: ReadonlyArray<LinkLayerError>
   /** the capture's first format error; the frames before it are in `frames` */
   readonly captureError: CaptureFormatError | undefined
+  /** frames shorter than ETH_ZLEN that were padded to it */
+  readonly padded: number
 }
+
+/** ETH_ZLEN (include/uapi/linux/if_ether.h): minimum frame length without FCS */
+export const ETH_ZLEN = 60
 
 export const builtinFrames = (program: "hw-metadata" | "ping-pong"): FrameSource => {
   const frames = program === "ping-pong" ? pingPongFrames(DEFAULT_PING_COUNT) : builtinCorpus().map((f) => f.bytes)
-  return { input: "builtin", format: "builtin", frames, packetIndex: frames.map((_, i) => i), skipped: [], captureError: undefined }
+  return { input: "builtin", format: "builtin", frames, packetIndex: frames.map((_, i) => i), skipped: [], captureError: undefined, padded: 0 }
 }
 
-export const captureFrames = (path: string): Effect.Effect<FrameSource, InputFileError> =>
+export const captureFrames = (path: string, options: { readonly pad: boolean } = { pad: true }): Effect.Effect<FrameSource, InputFileError> =>
   Effect.gen(function* () {
     const bytes = yield* Effect.try({
       try: () => new Uint8Array(fs.readFileSync(path)),
@@ -45,12 +56,19 @@ export const captureFrames = (path: string): Effect.Effect<FrameSource, InputFil
     const frames: Uint8Array[] = []
     const packetIndex: number[] = []
     const skipped: LinkLayerError[] = []
+    let padded = 0
     for (const p of read.packets) {
       const r = ethernetFrameOf(p)
       if (Result.isSuccess(r)) {
-        frames.push(r.success)
+        const f = r.success
+        if (options.pad && f.length < ETH_ZLEN) {
+          const out = new Uint8Array(ETH_ZLEN)
+          out.set(f)
+          frames.push(out)
+          padded++
+        } else frames.push(f)
         packetIndex.push(p.index)
       } else skipped.push(r.failure)
     }
-    return { input: path, format: read.format, frames, packetIndex, skipped, captureError: read.error }
+    return { input: path, format: read.format, frames, packetIndex, skipped, captureError: read.error, padded }
   })

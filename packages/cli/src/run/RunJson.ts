@@ -16,9 +16,14 @@
  *   -95 = -EOPNOTSUPP), null when it succeeded
  * When the program stored no struct xdp_meta for a packet, every value and error is null.
  *
- * The summary: {"summary": true, driver, program, binding, input, offered, received,
- * dropped_by_mac, rx_missed, verdicts, found, errors (per kind, per "-ERRNO" name), skip, fail,
- * kfunc_binding, skipped_packets, capture_error}. The schemas below are the contract (the tests
+ * The summary: {"summary": true, driver, program, style, binding, input, offered, padded, received,
+ * dropped_by_mac, dropped (one {index, len, reason: "runt" | "over-mtu"} per frame the MAC
+ * dropped), mtu, rx_missed, verdicts, found, errors (per kind, per "-ERRNO" name), skip, fail,
+ * kfunc_binding, core_relocations, skipped_packets, capture_error}. style "kfunc": binding is the
+ * --binding mode and kfunc_binding maps each kfunc to the driver op it was bound to
+ * (core_relocations {}); style "raw": no kfunc is called, binding is null, kfunc_binding {} and
+ * core_relocations maps each CO-RE field relocation to "+offset/size" in the driver's descriptor. padded: capture frames shorter than ETH_ZLEN
+ * the replay padded to 60 (FrameSource.ts; 0 with --no-pad). The schemas below are the contract (the tests
  * validate the output against them).
  */
 import type { HwMetadataRun, PacketResult } from "@devtx/programs"
@@ -45,11 +50,15 @@ export const RunSummaryJson = Schema.Struct({
   summary: Schema.Literal(true),
   driver: Schema.String,
   program: Schema.Literal("hw-metadata"),
-  binding: Schema.String,
+  style: Schema.Literals(["kfunc", "raw"]),
+  binding: Schema.NullOr(Schema.String),
   input: Schema.String,
   offered: Schema.Int,
+  padded: Schema.Int,
   received: Schema.Int,
   dropped_by_mac: Schema.Int,
+  dropped: Schema.Array(Schema.Struct({ index: Schema.Int, len: Schema.Int, reason: Schema.Literals(["runt", "over-mtu"]) })),
+  mtu: Schema.NullOr(Schema.Int),
   rx_missed: Schema.Int,
   verdicts: Counts,
   found: Counts,
@@ -57,6 +66,7 @@ export const RunSummaryJson = Schema.Struct({
   skip: Schema.Int,
   fail: Schema.Int,
   kfunc_binding: Schema.Record(Schema.String, Schema.String),
+  core_relocations: Schema.Record(Schema.String, Schema.String),
   skipped_packets: Schema.Int,
   capture_error: Schema.NullOr(Schema.String)
 })
@@ -88,6 +98,9 @@ export interface RunContext {
   readonly input: string
   readonly skippedPackets: number
   readonly captureError: string | null
+  readonly padded: number
+  /** frame index -> the input's packet index */
+  readonly packetIndex: ReadonlyArray<number>
 }
 
 export const summaryJson = (run: HwMetadataRun, ctx: RunContext): RunSummaryJson => {
@@ -96,11 +109,15 @@ export const summaryJson = (run: HwMetadataRun, ctx: RunContext): RunSummaryJson
     summary: true,
     driver: ctx.driver,
     program: "hw-metadata",
-    binding: ctx.binding,
+    style: s.style,
+    binding: s.style === "raw" ? null : ctx.binding,
     input: ctx.input,
     offered: s.offered,
+    padded: ctx.padded,
     received: s.received,
     dropped_by_mac: s.droppedByMac,
+    dropped: run.drops.map((d) => ({ index: ctx.packetIndex[d.index] ?? d.index, len: d.len, reason: d.reason })),
+    mtu: run.mtu ?? null,
     rx_missed: s.missed,
     verdicts: s.verdicts,
     found: s.found,
@@ -108,6 +125,7 @@ export const summaryJson = (run: HwMetadataRun, ctx: RunContext): RunSummaryJson
     skip: s.skip,
     fail: s.fail,
     kfunc_binding: s.resolution,
+    core_relocations: s.coreRelocations,
     skipped_packets: ctx.skippedPackets,
     capture_error: ctx.captureError
   }

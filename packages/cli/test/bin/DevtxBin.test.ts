@@ -11,13 +11,15 @@ import * as fs from "node:fs"
 import * as os from "node:os"
 import * as path from "node:path"
 import { fileURLToPath } from "node:url"
-import { builtinCorpus, Errno } from "@devtx/core"
+import { buildFrame, builtinCorpus, Errno } from "@devtx/core"
 import { driver as iceDriver } from "@devtx/drivers-ice"
 import { driver as mlx5Driver } from "@devtx/drivers-mlx"
 import { driver as simDriver } from "@devtx/drivers-sim"
-import { Schema } from "effect"
+import { Result, Schema } from "effect"
 import { afterAll, beforeAll, describe, expect, it } from "vitest"
 import { buildDevtxBin, devtxBin, repoRoot } from "../support/BuiltBin.js"
+import { writeClassicPcap } from "../../src/pcap/ClassicPcapWriter.js"
+import { LinkType } from "../../src/pcap/PcapFormat.js"
 import { PingJson, PingPongSummaryJson } from "../../src/run/PingPongJson.js"
 import { RunPacketJson, RunSummaryJson } from "../../src/run/RunJson.js"
 
@@ -54,13 +56,17 @@ describe("devtx: usage", () => {
     expect(devtx(["run", "--help"]).out).toMatch(/--driver choice .*choices: sim, mlx5, ice/)
   })
 
-  it("bad flags exit 2 with a usage line and the error", () => {
+  it("bad flags exit 2 with a usage line and the error, both on stderr (stdout stays empty)", () => {
     for (const args of [["run", "--driver", "sim", "--bogus"], ["run"], ["run", "--driver", "sim", "--count", "x"]]) {
       const r = devtx(args)
       expect(r.code, args.join(" ")).toBe(2)
-      expect(r.out, args.join(" ")).toMatch(/^USAGE\n\s+devtx/m)
+      expect(r.err, args.join(" ")).toMatch(/^USAGE\n\s+devtx/m)
       expect(r.err, args.join(" ")).toMatch(/ERROR/)
+      expect(r.out, args.join(" ")).toBe("")
     }
+    // --help is output, not an error: stdout
+    expect(devtx(["run", "--help"]).out).toMatch(/^USAGE\n\s+devtx run/m)
+    expect(devtx(["run", "--help"]).out).toMatch(/--config string\s+path of a JSON file/)
   })
 
   it("an unknown driver exits 2 naming the installed ones", () => {
@@ -79,7 +85,12 @@ describe("devtx run", () => {
     expect(r.code).toBe(0)
     const lines = r.out.trim().split("\n")
     expect(lines[0]).toBe(`devtx hw-metadata: driver=sim program=xdp_hw_metadata binding=dev-bound corpus=builtin (${corpus.length} frames)`)
-    expect(lines.filter((l) => l.startsWith("packet ")).length).toBe(3)
+    expect(lines.filter((l) => /^packet \d+: len=\d+ rx_queue=/.test(l)).length).toBe(3)
+    // one line per frame the MAC dropped (the corpus's runts and over-MTU frames), naming it
+    const dropped = corpus.filter((f) => !rx.includes(f))
+    expect(lines.filter((l) => / dropped by the MAC: /.test(l))).toEqual(
+      dropped.map((f) => expect.stringMatching(new RegExp(`^packet ${f.index}: len=${f.bytes.length} dropped by the MAC: ${f.truth.isRunt ? "a runt" : "longer than MTU 1500"}`)))
+    )
     expect(r.out).toContain(`packets: offered=${corpus.length} received=${rx.length} dropped_by_mac=${corpus.length - rx.length} rx_missed=0`)
     expect(r.out).toContain(`hints found: timestamp=${rx.length} hash=${ip.length} vlan-tag=${tagged.length} checksum=${ip.length}`)
   })
@@ -133,7 +144,7 @@ describe("devtx run", () => {
     const raw = devtx(["run", "--driver", "sim", "--style", "raw", "--count", "5"])
     expect(raw.code).toBe(0)
     const kf = devtx(["run", "--driver", "sim", "--count", "5"])
-    const body = (out: string) => out.split("\n").slice(1).filter((l) => !l.includes("kfunc binding") && !l.includes("XDP RX-time") && !l.includes("HW RX-time"))
+    const body = (out: string) => out.split("\n").slice(1).filter((l) => !l.includes("kfunc binding") && !l.includes("CO-RE relocations") && !l.includes("XDP RX-time") && !l.includes("HW RX-time"))
     expect(raw.out.split("\n")[0]).toContain("style=raw (CO-RE)")
     expect(body(raw.out)).toEqual(body(kf.out))
     const ice = devtx(["run", "--driver", "ice", "--style", "raw"])
@@ -172,7 +183,23 @@ describe("devtx run", () => {
     fs.writeFileSync(bad, JSON.stringify({ mtu: 10 }))
     const v = devtx(["run", "--driver", "sim", "--config", bad])
     expect(v.code).toBe(1)
-    expect(v.err).toMatch(/^devtx: DriverConfigError: /)
+    expect(v.err).toBe(`devtx: DriverConfigError: --config ${bad}: sim configuration field mtu = 10: expected an integer in [68, 65000], got 10\n`)
+    // a wrong type: one line naming the file, the field, the value and the expected type
+    fs.writeFileSync(bad, JSON.stringify({ mtu: "1500" }))
+    expect(devtx(["run", "--driver", "sim", "--config", bad]).err).toBe(`devtx: DriverConfigError: --config ${bad}: sim configuration field mtu = "1500": expected number\n`)
+    fs.writeFileSync(bad, JSON.stringify({ rssFields: { tcp4: 3, udp4: "sdfn", tcp6: "sdfn", udp6: "sdfn" } }))
+    expect(devtx(["run", "--driver", "mlx5", "--config", bad]).err).toBe(`devtx: DriverConfigError: --config ${bad}: mlx5 configuration field rssFields.tcp4 = 3: expected "sd" | "sdfn"\n`)
+  })
+
+  it("--style raw: the CO-RE relocations have their own key; no kfunc binding is claimed", () => {
+    const raw = Schema.decodeUnknownSync(RunSummaryJson)(JSON.parse(devtx(["run", "--driver", "sim", "--style", "raw", "--json"]).out.trim().split("\n").at(-1)!))
+    expect([raw.style, raw.binding, raw.kfunc_binding]).toEqual(["raw", null, {}])
+    // struct sim_rx_desc_wb: rss_hash is the u32 at byte 0 (SimRxDescriptor.ts)
+    expect(raw.core_relocations["sim_rx_desc_wb.rss_hash"]).toBe("+0/4")
+    const kf = Schema.decodeUnknownSync(RunSummaryJson)(JSON.parse(devtx(["run", "--driver", "sim", "--json", "--count", "0"]).out.trim().split("\n").at(-1)!))
+    expect([kf.style, kf.binding, kf.core_relocations]).toEqual(["kfunc", "dev-bound", {}])
+    expect(kf.kfunc_binding["bpf_xdp_metadata_rx_hash"]).toBe("sim:xmo_rx_hash")
+    expect(devtx(["run", "--driver", "sim", "--style", "raw"]).out).toMatch(/^ {2}CO-RE relocations: sim_rx_desc_wb\.rss_valid -> \+7\/1, /m)
   })
 
   it("--pcap: a tcpdump capture runs; a missing file and a truncated file are typed errors (packets before it still run)", () => {
@@ -180,12 +207,20 @@ describe("devtx run", () => {
     expect(ok.code).toBe(0)
     const s = Schema.decodeUnknownSync(RunSummaryJson)(JSON.parse(ok.out.trim().split("\n").at(-1)!))
     expect(s.offered).toBe(32)
-    // loopback frames carry no padding: the ones under ETH_ZLEN (60) are runts the MAC drops
+    // loopback frames carry no padding: the replay pads the ones under ETH_ZLEN (60) as the
+    // sending NIC would; with --no-pad they are runts the MAC drops
     const sizes = execFileSync("tcpdump", ["-r", path.join(testdata, "lo-usec.pcap"), "-e", "-nn"], { encoding: "utf8", stdio: ["ignore", "pipe", "ignore"] })
       .trim()
       .split("\n")
       .map((l) => Number(/length (\d+):/.exec(l)![1]))
-    expect(s.received).toBe(sizes.filter((n) => n >= 60).length)
+    expect(sizes.filter((n) => n < 60).length).toBeGreaterThan(0)
+    expect(s.received).toBe(32)
+    expect(s.padded).toBe(sizes.filter((n) => n < 60).length)
+    const np = devtx(["run", "--driver", "sim", "--pcap", path.join(testdata, "lo-usec.pcap"), "--json", "--no-pad"])
+    const ns = Schema.decodeUnknownSync(RunSummaryJson)(JSON.parse(np.out.trim().split("\n").at(-1)!))
+    expect(ns.received).toBe(sizes.filter((n) => n >= 60).length)
+    expect(ns.padded).toBe(0)
+    expect(ns.dropped).toEqual(sizes.flatMap((n, i) => (n < 60 ? [{ index: i, len: n, reason: "runt" }] : [])))
     expect(devtx(["run", "--driver", "sim", "--pcap", path.join(tmp, "missing.pcap")]).err).toMatch(/^devtx: InputFileError: --pcap .*missing\.pcap: ENOENT/)
     const cut = path.join(tmp, "cut.pcap")
     const full = fs.readFileSync(path.join(testdata, "lo-usec.pcap"))
@@ -198,6 +233,54 @@ describe("devtx run", () => {
     expect(ts.offered).toBe(idx)
     expect(idx).toBeGreaterThan(0)
     expect(ts.capture_error).toContain("byte offset")
+  })
+
+  it("--pcap short and over-MTU frames: padded to ETH_ZLEN (padded: N), --no-pad keeps runts; every drop gets a line naming index, length and why", () => {
+    // a host-side capture: a 59-byte TCP segment (5 bytes of payload), a 14-byte frame, a 9000-byte frame, a 100-byte one
+    const frameOf = (len: number, seed: number) => {
+      const b = new Uint8Array(len)
+      b.set([2, 0, 0, 0, 0, 2, 2, 0, 0, 0, 0, 1, 0x08, 0x00])
+      for (let i = 14; i < len; i++) b[i] = (i * seed) & 0xff
+      return b
+    }
+    const tcp59 = buildFrame({
+      dstMac: [2, 0, 0, 0, 0, 2],
+      srcMac: [2, 0, 0, 0, 0, 1],
+      vlans: [],
+      l3: { kind: "ipv4", src: [10, 0, 0, 1], dst: [10, 0, 0, 2], tos: 0, id: 1, ttl: 64, dontFragment: true, options: [], badHeaderChecksum: false },
+      l4: { kind: "tcp", srcPort: 1000, dstPort: 80, seq: 1, ack: 1, flags: 0x18, window: 100, options: [], payloadLen: 5 },
+      badL4Checksum: false,
+      udpZeroChecksum: false,
+      padToMin: false,
+      payloadSeed: 1,
+      corruptMask: 0
+    })
+    expect(tcp59.length).toBe(59)
+    const frames = [tcp59, frameOf(14, 3), frameOf(9000, 5), frameOf(100, 7)]
+    const file = path.join(tmp, "short.pcap")
+    const bytes = writeClassicPcap(
+      frames.map((data, i) => ({ timestampNs: 1_000_000_000n + BigInt(i), data })),
+      { linkType: LinkType.ETHERNET, nanosecond: true }
+    )
+    if (Result.isFailure(bytes)) throw bytes.failure
+    fs.writeFileSync(file, bytes.success)
+    const summary = (r: { out: string }) => Schema.decodeUnknownSync(RunSummaryJson)(JSON.parse(r.out.trim().split("\n").at(-1)!))
+    const pad = summary(devtx(["run", "--driver", "sim", "--pcap", file, "--json"]))
+    expect([pad.padded, pad.received, pad.dropped_by_mac]).toEqual([2, 3, 1])
+    expect(pad.dropped).toEqual([{ index: 2, len: 9000, reason: "over-mtu" }])
+    expect(pad.mtu).toBe(1500)
+    const text = devtx(["run", "--driver", "sim", "--pcap", file])
+    expect(text.code).toBe(0)
+    expect(text.out).toContain('packet 2: len=9000 dropped by the MAC: longer than MTU 1500 admits (raise the driver\'s mtu with --config FILE, e.g. {"mtu": 9000})\n')
+    expect(text.out).toMatch(/^ {2}padded: 2 /m)
+    const noPad = devtx(["run", "--driver", "sim", "--pcap", file, "--no-pad"])
+    expect(noPad.out).toContain("packet 0: len=59 dropped by the MAC: a runt (shorter than ETH_ZLEN 60)\n")
+    expect(noPad.out).toContain("packet 1: len=14 dropped by the MAC: a runt (shorter than ETH_ZLEN 60)\n")
+    expect(summary(devtx(["run", "--driver", "sim", "--pcap", file, "--json", "--no-pad"])).dropped.map((d) => d.reason)).toEqual(["runt", "runt", "over-mtu"])
+    const jumbo = path.join(tmp, "jumbo.json")
+    fs.writeFileSync(jumbo, JSON.stringify({ mtu: 9000 }))
+    const j = summary(devtx(["run", "--driver", "sim", "--pcap", file, "--json", "--config", jumbo]))
+    expect([j.received, j.dropped_by_mac, j.mtu]).toEqual([4, 0, 9000])
   })
 
   it("--program ping-pong: pings validate; the mirrored frames go to --tx-pcap; other bindings are refused", () => {

@@ -4,7 +4,7 @@
  */
 import { execFileSync } from "node:child_process"
 import * as fs from "node:fs"
-import { decodeBtf } from "@devtx/core"
+import { decodeBtf } from "@devtx/bpf"
 import { Result } from "effect"
 import { describe, expect, it } from "vitest"
 import { btfDumpRawText } from "../../src/btf/BtfRawText.js"

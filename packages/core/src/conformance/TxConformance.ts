@@ -7,13 +7,22 @@
  *   tx.timestamp   TIMESTAMP writes completion.tx_timestamp = the PHC time the frame left (one
  *                  frame per doorbell, so per-batch devices give the same answer)
  *   tx.launch      LAUNCH_TIME in the future: the frame does not leave before it
+ *   tx.devtx-timestamp  on a driver publishing the devtx timestamp kfuncs (DEVTX-ONLY): frames
+ *                  sent without TX metadata, a SUBMIT_XDP program calling
+ *                  bpf_devtx_request_tx_timestamp and a COMPLETE_XDP program reading
+ *                  bpf_devtx_tx_timestamp; the stamp must be 0 (rc) and equal the PHC time the
+ *                  hardware model put that frame on the wire (ice: its 40-bit PHY stamp extended
+ *                  with the cached PHC). A driver without those ops is not checked here.
  * Checks use independent arithmetic (a plain one's-complement loop), not the drivers' code. A
  * driver's deviations (mlx5: no launch time; ice: no AF_XDP TX metadata at all) go in a checked-in
  * list of KnownGap-like entries, judged by checkTxConformance exactly like the RX suite's.
  */
 import { Effect } from "effect"
+import { DevtxPoint } from "../devtx/DevtxContext.js"
+import { attachDevtx, loadDevtxProgram } from "../devtx/DevtxLoader.js"
 import type { DriverConfigError, DriverPackage } from "../driver/DriverPackage.js"
 import { bringUp, decodeDriverConfig } from "../driver/DriverPackage.js"
+import { BPF_F_XDP_DEV_BOUND_ONLY, type ProgramAttachError, type ProgramLoadError } from "../program/ProgramLoader.js"
 import type { CorpusFrame } from "../net/TrafficCorpus.js"
 import { RxTimestampOut } from "../metadata/RxMetadataOut.js"
 import { addrRingPop } from "../ring/AddrRing.js"
@@ -22,7 +31,7 @@ import { makeXskSocket, xskTxProduce } from "../xsk/XskSocket.js"
 import { XdpTxmdFlags, XSK_TX_METADATA_SIZE, XskTxMetadataOff } from "../xsk/XskTxMetadata.js"
 import { registerUmem, XdpUmemFlag } from "../xsk/XskUmem.js"
 
-export type TxCheck = "tx.bind" | "tx.completion" | "tx.checksum" | "tx.timestamp" | "tx.launch"
+export type TxCheck = "tx.bind" | "tx.completion" | "tx.checksum" | "tx.timestamp" | "tx.launch" | "tx.devtx-timestamp"
 
 export interface TxMismatch {
   readonly frame: number
@@ -36,6 +45,8 @@ export interface TxConformanceReport {
   readonly driver: string
   readonly submitted: number
   readonly completed: number
+  /** frames whose devtx completion stamp was compared with the wire time (0: no devtx timestamp ops) */
+  readonly devtxChecked: number
   readonly mismatches: ReadonlyArray<TxMismatch>
 }
 
@@ -81,7 +92,7 @@ export const runTxConformance = <C>(
   driver: DriverPackage<C>,
   corpus: ReadonlyArray<CorpusFrame>,
   config: Record<string, unknown> = {}
-): Effect.Effect<TxConformanceReport, DriverConfigError> =>
+): Effect.Effect<TxConformanceReport, DriverConfigError | ProgramLoadError | ProgramAttachError> =>
   Effect.scoped(
     Effect.gen(function* () {
       const cfg = yield* decodeDriverConfig(driver, { ...(driver.defaultConfig as Record<string, unknown>), ...config })
@@ -95,7 +106,7 @@ export const runTxConformance = <C>(
       const bind = dev.xskBindZeroCopy(s)
       if (bind !== 0) {
         mismatches.push({ frame: -1, kind: "-", check: "tx.bind", expected: 0, actual: bind })
-        return { driver: driver.name, submitted: 0, completed: 0, mismatches }
+        return { driver: driver.name, submitted: 0, completed: 0, devtxChecked: 0, mismatches }
       }
       let wire: { bytes: Uint8Array; hi: number; lo: number } | undefined
       dev.wire = (m, o, l, hi, lo) => {
@@ -154,7 +165,64 @@ export const runTxConformance = <C>(
         check("tx.timestamp", [w.hi, w.lo], ts)
         if (launch) check("tx.launch", true, w.hi > launchHi || (w.hi === launchHi && w.lo >= launchLo))
       }
-      return { driver: driver.name, submitted: frames.length, completed, mismatches }
+
+      // tx.devtx-timestamp: the devtx completion kfunc's stamp against the wire time
+      const ops = dev.devtxOps
+      let devtxChecked = 0
+      if (ops?.xmoRequestTxTimestamp !== undefined && ops.xmoTxTimestamp !== undefined) {
+        const bound = { ifindex: dev.ifindex, flags: BPF_F_XDP_DEV_BOUND_ONLY, devices: [dev] }
+        const stamp = { addr: -1, rc: 0, hi: 0, lo: 0 }
+        const submit = yield* loadDevtxProgram(
+          {
+            name: "txconf_request_ts",
+            point: DevtxPoint.SUBMIT_XDP,
+            kfuncs: ["bpf_devtx_request_tx_timestamp"],
+            instantiate: ({ kfuncs }) => (ctx) => void kfuncs.requestTxTimestamp(ctx)
+          },
+          bound
+        )
+        const complete = yield* loadDevtxProgram(
+          {
+            name: "txconf_read_ts",
+            point: DevtxPoint.COMPLETE_XDP,
+            kfuncs: ["bpf_devtx_tx_timestamp"],
+            instantiate: ({ kfuncs }) => {
+              const out = new RxTimestampOut()
+              return (ctx) => {
+                out.hi = 0
+                out.lo = 0
+                stamp.rc = kfuncs.txTimestamp(ctx, out)
+                stamp.addr = ctx.data
+                stamp.hi = out.hi
+                stamp.lo = out.lo
+              }
+            }
+          },
+          bound
+        )
+        yield* attachDevtx(dev, submit)
+        yield* attachDevtx(dev, complete)
+        for (let i = 0; i < Math.min(frames.length, 64); i++) {
+          const f = frames[i]!
+          const addr = (i % 16) * CHUNK + 256
+          mem.set(f.bytes, addr)
+          wire = undefined
+          stamp.addr = -1
+          xskTxProduce(s, addr, f.bytes.length, 0)
+          for (let k = 0; k < 8 && s.comp.producer === s.comp.consumer; k++) {
+            dev.xskWakeupTx(0, 16)
+            dev.hwTransmit(0, 16)
+            dev.napiPollTx(0, 16)
+          }
+          const done = addrRingPop(s.comp)
+          const w = wire as { bytes: Uint8Array; hi: number; lo: number } | undefined
+          const got = stamp.addr === addr ? [stamp.rc, stamp.hi, stamp.lo] : ["no devtx completion"]
+          const want = done === addr && w !== undefined ? [0, w.hi, w.lo] : ["transmitted and completed"]
+          devtxChecked++
+          if (JSON.stringify(want) !== JSON.stringify(got)) mismatches.push({ frame: f.index, kind: f.kind, check: "tx.devtx-timestamp", expected: want, actual: got })
+        }
+      }
+      return { driver: driver.name, submitted: frames.length, completed, devtxChecked, mismatches }
     })
   )
 

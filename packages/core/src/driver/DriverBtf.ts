@@ -9,7 +9,7 @@
  * descriptor (like mlx5e_xdp_buff.cqe / ice_xdp_buff.eop_desc) — `descMember` is that pointer
  * member's name. Layout-dependent drivers (drivers-sim v1/v2) return different BTF per config.
  */
-import type { Btf } from "../btf/BtfType.js"
+import type { Btf } from "@devtx/bpf"
 
 export interface DriverBtf {
   readonly base: Btf

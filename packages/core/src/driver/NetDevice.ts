@@ -17,6 +17,7 @@ import type { RxStats } from "../hook/RxStats.js"
 import type { SkbSink } from "../hook/SkbRecord.js"
 import type { XdpProgramFn } from "../hook/XdpHook.js"
 import type { RxTimestampOut } from "../metadata/RxMetadataOut.js"
+import type { DeviceKernelMemory } from "./KernelMemory.js"
 import type { XdpMetadataOps } from "../metadata/XdpMetadataOps.js"
 import type { InlineMetadataOps } from "../placement/InlineMetadataOps.js"
 import type { TxSkb, TxSkbCompletion, TxWire } from "../xsk/TxSubmission.js"
@@ -93,4 +94,6 @@ export interface NetDevice {
   readonly devtx: DevtxHooks
   /** the devtx ops as a description the loader can splice (the "inlined" devtx binding); absent = not offered */
   readonly devtxInline?: DevtxInlineOps
+  /** the xdp_buff wrapper and what it points at, for bpf_cast_to_kern_ctx (absent: not exposed) */
+  readonly kernelMemory?: DeviceKernelMemory
 }

@@ -117,7 +117,8 @@ export const loadXdpProgram = (
     const env: ProgramEnv = {
       kfuncs: options.binder ? options.binder(resolved, device) : resolved,
       clock: options.clock ?? new SimulatedTaiClock(0, 0, 1000),
-      boundIfindex: devBound ? ifindex : 0
+      boundIfindex: devBound ? ifindex : 0,
+      ...(device !== undefined ? { device } : {})
     }
     return Effect.succeed({
       name: spec.name,

@@ -5,6 +5,7 @@
  * holds direct references to the driver's functions — the devtx equivalent of the verifier
  * rewriting each kfunc call to the driver's xmo_* address.
  */
+import type { NetDevice } from "../driver/NetDevice.js"
 import type { XdpProgramFn } from "../hook/XdpHook.js"
 import type { XdpBuff } from "../memory/XdpBuff.js"
 import type { MetadataGetterName } from "../metadata/MetadataTable.js"
@@ -25,6 +26,8 @@ export interface ProgramEnv {
   readonly clock: TaiClock
   /** ifindex the program is bound to (0 when not device-bound) */
   readonly boundIfindex: number
+  /** the device a device-bound program was bound to (its kernel memory, its BTF's owner) */
+  readonly device?: NetDevice
 }
 
 export interface XdpProgramSpec {

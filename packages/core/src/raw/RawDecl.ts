@@ -18,8 +18,11 @@
  * natural case: the loader picks the half and the shift at load time). `at` marks a FIXED-OFFSET
  * program (no CO-RE): the offset it was compiled with; the loader then checks it against the
  * target instead of relocating, so a layout change is a load error, never a silent wrong read.
+ * "ptr" is a pointer member (`const void *`, 8 bytes): how a program reaches the descriptor
+ * through the driver's context wrapper (ice_xdp_buff.eop_desc, libeth_xdp_buff.desc); CO-RE
+ * matches it only against a pointer in the target (bpf_core_fields_are_compat).
  */
-export type RawFieldType = "u8" | "u16" | "u32" | "u64" | "be16" | "be32" | "be64"
+export type RawFieldType = "u8" | "u16" | "u32" | "u64" | "be16" | "be32" | "be64" | "ptr"
 
 export interface RawFieldDecl {
   readonly name: string
@@ -42,5 +45,5 @@ export interface RawStructDecl {
 }
 
 export const rawFieldBytes = (t: RawFieldType): number =>
-  t === "u8" ? 1 : t === "u16" || t === "be16" ? 2 : t === "u64" || t === "be64" ? 8 : 4
+  t === "u8" ? 1 : t === "u16" || t === "be16" ? 2 : t === "u64" || t === "be64" || t === "ptr" ? 8 : 4
 export const rawFieldBigEndian = (t: RawFieldType): boolean => t === "be16" || t === "be32" || t === "be64"

@@ -14,10 +14,7 @@
  * against the target, and any difference fails the load.
  */
 import { Data, Effect, Result } from "effect"
-import { BtfBuilder, type MemberSpec } from "../btf/BtfBuilder.js"
-import type { Btf, TypeId } from "../btf/BtfType.js"
-import { CoreRelocator } from "../btf/core/CoreRelocator.js"
-import { CoreReloKind } from "../btf/core/CoreRelocKind.js"
+import { type Btf, BtfBuilder, CoreRelocator, CoreReloKind, type MemberSpec, type TypeId } from "@devtx/bpf"
 import type { DriverBtf } from "../driver/DriverBtf.js"
 import { type RawAccessor, absentAccessor, bitfieldAccessor, plainAccessor } from "./datapath/RawAccessor.js"
 import { type RawStructDecl, rawFieldBigEndian, rawFieldBytes } from "./RawDecl.js"
@@ -52,6 +49,8 @@ export const buildLocalBtf = (decls: ReadonlyArray<RawStructDecl>): LocalLayout 
     4: b.addInt("unsigned int", 4),
     8: b.addInt("long long unsigned int", 8)
   }
+  const voidPtr = b.addPtr(0)
+  const memberType = (t: RawStructDecl["fields"][number]["type"]): TypeId => (t === "ptr" ? voidPtr : ints[rawFieldBytes(t)]!)
   const structIds: TypeId[] = []
   for (const d of decls) {
     let bit = 0
@@ -64,7 +63,7 @@ export const buildLocalBtf = (decls: ReadonlyArray<RawStructDecl>): LocalLayout 
         bit += d.union ? 0 : f.bits
       } else {
         bit = Math.ceil(bit / (size * 8)) * size * 8
-        members.push({ name: f.name, type: ints[size]!, bitOffset: d.union ? 0 : bit })
+        members.push({ name: f.name, type: memberType(f.type), bitOffset: d.union ? 0 : bit })
         bit += d.union ? 0 : size * 8
       }
     }

@@ -21,5 +21,5 @@ export const XdpDescOption = {
   TX_METADATA: 1 << 1
 } as const
 
-/** xp_unused_options_set (include/net/xsk_buff_pool.h / net/xdp/xsk_queue.h): any other bit makes the descriptor invalid. */
+/** xp_unused_options_set (net/xdp/xsk_queue.h): any other bit makes the descriptor invalid. */
 export const XDP_DESC_OPTIONS_VALID = XdpDescOption.PKT_CONTD | XdpDescOption.TX_METADATA

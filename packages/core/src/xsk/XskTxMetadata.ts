@@ -34,7 +34,7 @@ export const XdpTxmdFlags = {
   CHECKSUM: 1 << 1,
   LAUNCH_TIME: 1 << 2
 } as const
-/** XDP_TXMD_FLAGS_VALID (include/net/xdp_sock.h) */
+/** XDP_TXMD_FLAGS_VALID (include/net/xdp_sock_drv.h) */
 export const XDP_TXMD_FLAGS_VALID = XdpTxmdFlags.TIMESTAMP | XdpTxmdFlags.CHECKSUM | XdpTxmdFlags.LAUNCH_TIME
 
 /**

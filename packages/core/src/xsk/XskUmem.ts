@@ -19,8 +19,9 @@ export const XdpUmemFlag = {
   TX_METADATA_LEN: 1 << 2
 } as const
 const XDP_UMEM_FLAGS_VALID = XdpUmemFlag.UNALIGNED_CHUNK | XdpUmemFlag.TX_SW_CSUM | XdpUmemFlag.TX_METADATA_LEN
-/** XDP_UMEM_MIN_CHUNK_SIZE (include/net/xdp_sock.h), PAGE_SIZE on x86_64 */
+/** XDP_UMEM_MIN_CHUNK_SIZE = 1 << XDP_UMEM_MIN_CHUNK_SHIFT (11) (include/net/xdp_sock_drv.h) */
 export const XDP_UMEM_MIN_CHUNK_SIZE = 2048
+/** PAGE_SIZE on x86_64 */
 export const PAGE_SIZE = 4096
 
 /** struct xdp_umem_reg (include/uapi/linux/if_xdp.h) */

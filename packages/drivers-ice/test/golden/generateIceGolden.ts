@@ -1,5 +1,6 @@
 /**
- * Generator of test/golden/ice-rx-descriptors.hex: each hand-built frame of IceTestFrames run
+ * Generator of test/golden/ice-rx-descriptors.hex (regression fixtures: the model's own output,
+ * not independent truth — IceIndependentRxDesc.test.ts is): each hand-built frame of IceTestFrames run
  * through a fresh ice device in the named configuration; the 32-byte write-back descriptor the
  * hardware model wrote is dumped as hex, one "case: hex" line each.
  *

@@ -1,5 +1,6 @@
 /**
- * Generator of test/golden/ice-tx-descriptors.hex: hand-built frames of IceTestFrames sent through
+ * Generator of test/golden/ice-tx-descriptors.hex (regression fixtures: the driver's and model's
+ * own output, not independent truth): hand-built frames of IceTestFrames sent through
  * a fresh ice device (txRingSize 64, one queue) on the path each case names; the TX descriptors the
  * driver posted are dumped as hex (16 bytes each, ring order), then the same slots after the
  * hardware sent the packet (DD write-back), one "case: hex" and one "case/done: hex" line each.

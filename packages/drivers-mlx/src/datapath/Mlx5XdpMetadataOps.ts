@@ -148,8 +148,12 @@ export const mlx5eXdpRxVlanTag = (ctx: Mlx5eXdpBuff, out: RxVlanTagOut): number 
 
 /** short_frame(size): size <= ETH_ZLEN + ETH_FCS_LEN (en_rx.c) */
 export const MLX5E_SHORT_FRAME_MAX = 60 + 4
-/** VLAN_MAX_DEPTH (include/linux/if_vlan.h), the tag walk limit of __vlan_get_protocol */
-const VLAN_MAX_DEPTH = 8
+/**
+ * VLAN_MAX_DEPTH (include/linux/if_vlan.h). __vlan_get_protocol_offset starts parse_depth at it
+ * and decrements it BEFORE testing, for every tag header it reads: the 8th tag makes it 0 and the
+ * walk returns protocol 0, so at most VLAN_MAX_DEPTH - 1 = 7 tags are walked.
+ */
+export const VLAN_MAX_DEPTH = 8
 const IPPROTO_SCTP = 132
 
 /**
@@ -190,14 +194,19 @@ export const mlx5eHandleCsum = (
     return
   }
   if (!noCsumComplete && cqeTlsOffload(view, off) === 0 && len > MLX5E_SHORT_FRAME_MAX && len >= 14) {
-    // is_last_ethertype_ip: __vlan_get_protocol walks 802.1Q / 802.1ad tags
+    // is_last_ethertype_ip: __vlan_get_protocol walks 802.1Q / 802.1ad tags; a tag header
+    // past the end, or the 8th tag (--parse_depth reaches 0), yields protocol 0
     let proto = (mem[data + 12]! << 8) | mem[data + 13]!
     let depth = 14
-    let tags = 0
-    while ((proto === EthProto.P_8021Q || proto === EthProto.P_8021AD) && tags < VLAN_MAX_DEPTH && depth + 4 <= len) {
+    let parseDepth = VLAN_MAX_DEPTH
+    while (proto === EthProto.P_8021Q || proto === EthProto.P_8021AD) {
+      parseDepth--
+      if (depth + 4 > len || parseDepth === 0) {
+        proto = 0
+        break
+      }
       proto = (mem[data + depth + 2]! << 8) | mem[data + depth + 3]!
       depth += 4
-      tags++
     }
     const isV4 = proto === EthProto.IP && depth + 20 <= len
     const isV6 = proto === EthProto.IPV6 && depth + 40 <= len

@@ -1,4 +1,5 @@
-// Generator of the golden send-WQE fixtures (golden-wqes.json next to this file).
+// Generator of the golden send-WQE fixtures (golden-wqes.json next to this file): regression
+// fixtures, the driver's and model's own output, not independent truth.
 // Rebuild: npm run golden -w @devtx/drivers-mlx   (builds the package with tsc -b, then runs both generators)
 // Each case builds a frame with core's FrameBuilder, sends it through the mlx5 model (AF_XDP
 // zero-copy or the skb path) and dumps the WQEBBs the driver posted, the send CQE the hardware

@@ -1,4 +1,5 @@
-// Generator of the golden CQE fixtures (golden-cqes.json next to this file).
+// Generator of the golden CQE fixtures (golden-cqes.json next to this file): regression fixtures,
+// the model's own output, not independent truth (see Mlx5IndependentCqe.test.ts for that).
 // Rebuild: npm run golden -w @devtx/drivers-mlx   (builds the package with tsc -b, then runs this)
 // Frames are built by core's FrameBuilder from the specs below; each case runs the mlx5 hardware
 // model and dumps the CQ slots it wrote (64 bytes each, hex) plus the frames (hex).

@@ -4,7 +4,7 @@
  * Runs in the host, once per received packet; it may allocate (it is the "userspace" side).
  */
 import { errnoName, ntohs, u64ToDecimal, u64ToNumber, XdpChecksum } from "@devtx/core"
-import { XdpMeta, XdpMetaField } from "./XdpMetaLayout.js"
+import { XDP_META_MAINLINE_HINT_VALID, XdpMeta, XdpMetaField } from "./XdpMetaLayout.js"
 
 export interface HwMetadataRecord {
   readonly hintValid: number
@@ -32,8 +32,12 @@ export interface HwMetadataRecord {
   readonly cksumErr: number | null
 }
 
-export const decodeXdpMeta = (view: DataView, at: number): HwMetadataRecord => {
-  const valid = view.getUint32(at + XdpMeta.HINT_VALID, true)
+/**
+ * `mainline`: the record is the mainline selftest's 32-byte struct xdp_meta (hint_valid at 28,
+ * no checksum members): the checksum fields then decode as absent (all null).
+ */
+export const decodeXdpMeta = (view: DataView, at: number, mainline = false): HwMetadataRecord => {
+  const valid = mainline ? view.getUint32(at + XDP_META_MAINLINE_HINT_VALID, true) & ~XdpMetaField.CHECKSUM : view.getUint32(at + XdpMeta.HINT_VALID, true)
   const tsLo = view.getUint32(at + XdpMeta.RX_TIMESTAMP, true)
   const tsHi = view.getUint32(at + XdpMeta.RX_TIMESTAMP + 4, true)
   const xLo = view.getUint32(at + XdpMeta.XDP_TIMESTAMP, true)
@@ -62,7 +66,7 @@ export const decodeXdpMeta = (view: DataView, at: number): HwMetadataRecord => {
     ipSummed: cs ? view.getUint8(at + XdpMeta.IP_SUMMED) : null,
     cksum: cs ? view.getUint32(at + XdpMeta.CKSUM, true) : null,
     cksumLevel: cs ? view.getUint8(at + XdpMeta.CKSUM_LEVEL) : null,
-    cksumErr: cs ? null : view.getInt32(at + XdpMeta.RX_CKSUM_ERR, true)
+    cksumErr: cs || mainline ? null : view.getInt32(at + XdpMeta.RX_CKSUM_ERR, true)
   }
 }
 

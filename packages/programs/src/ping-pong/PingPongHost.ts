@@ -10,16 +10,36 @@
  * RX/fill; tx_metadata_len = sizeof(struct xsk_tx_metadata) = 24. The socket TX runs zero-copy
  * (the driver's xsk_tx_metadata_ops); devtx delivers RX into the socket by copy (the driver's RX
  * ring is not UMEM-backed in the model).
+ *
+ * Where the TX timestamp and checksum come from (txMetadataPath):
+ *   xsk-tx-metadata  the driver has xsk_tx_metadata_ops: the request goes in xsk_tx_metadata and
+ *                    the stamp is read back from completion.tx_timestamp (sim, mlx5).
+ *   devtx            no xsk_tx_metadata_ops but the driver publishes the devtx timestamp kfuncs
+ *                    (ice: upstream has no xsk_tx_metadata_ops; its TX stamp is a 40-bit PHY
+ *                    value the devtx op extends with the cached PHC, ice_ptp_extend_40b_ts): a
+ *                    SUBMIT_XDP program calls bpf_devtx_request_tx_timestamp and
+ *                    bpf_devtx_request_l4_csum, a COMPLETE_XDP program reads
+ *                    bpf_devtx_tx_timestamp into a TxStampLog keyed by umem address. The frames
+ *                    go out without XDP_TX_METADATA (nothing would read it).
+ *   none             neither: no request is made and "No tx_timestamp" is reported — the
+ *                    completion area is never written by such a driver, so reading it would
+ *                    report the request's own csum_start/csum_offset bytes (the union's other
+ *                    half) as a timestamp.
  */
 import {
   addrRingPop,
   addrRingPush,
+  attachDevtx,
   attachXdp,
   bringUp,
   decodeDriverConfig,
+  DevtxPoint,
+  errnoName,
+  type DevtxProgramSpec,
   type DriverConfigError,
   type DriverPackage,
   type ProgramAttachError,
+  type NetDevice,
   type ProgramLoadError,
   registerUmem,
   RxTimestampOut,
@@ -31,26 +51,103 @@ import {
   XSK_TX_METADATA_SIZE,
   XskMap,
   makeXskSocket,
+  type XskSocket,
   xskTxProduce,
   XskTxMetadataOff
 } from "@devtx/core"
-import { type BindingNotBuiltError, loadBound } from "@devtx/kfuncs"
+import { type BindingNotBuiltError, loadBound, loadBoundDevtx } from "@devtx/kfuncs"
 import { Data, Effect } from "effect"
 import { decodeXdpMeta, formatTstampDelta, formatXdpMeta, type TimeRef } from "../hw-metadata/HwMetadataRecord.js"
 import { HwMetadataCounters, hwMetadataProgram } from "../hw-metadata/HwMetadataProgram.js"
 import { XdpMeta } from "../hw-metadata/XdpMetaLayout.js"
+import { L4Location, l4Locate } from "../raw/FrameL4Locator.js"
+import { TxStampLog } from "../raw/TxStampLog.js"
 import { PING_PONG_PORT } from "./PingPongTraffic.js"
 
 export const UMEM_NUM = 16
 export const UMEM_FRAME_SIZE = 4096
 
-export class PingPongSetupError extends Data.TaggedError("PingPongSetupError")<{ readonly step: string; readonly reason: string }> {}
+/** The ping-pong cannot be set up on this driver: which driver, which step, and why. */
+export class PingPongSetupError extends Data.TaggedError("PingPongSetupError")<{ readonly driver: string; readonly step: string; readonly reason: string }> {
+  override get message(): string {
+    return `ping-pong on driver ${this.driver}: ${this.step}: ${this.reason}`
+  }
+}
+
+/**
+ * Bind `xsk` zero-copy to queue 0 of `dev` for the ping-pong; a PingPongSetupError naming the
+ * driver and what it lacks when the device cannot transmit through AF_XDP.
+ */
+export const bindPingPongSocket = (driver: string, dev: NetDevice, xsk: XskSocket): PingPongSetupError | undefined => {
+  if (dev.numTxQueues === 0)
+    return new PingPongSetupError({
+      driver,
+      step: "AF_XDP zero-copy bind",
+      reason: "the device has no TX queues (numTxQueues 0: its TX half is not built), and the ping-pong sends every ping back through an AF_XDP socket"
+    })
+  const rc = dev.xskBindZeroCopy(xsk)
+  if (rc === 0) return undefined
+  return new PingPongSetupError({
+    driver,
+    step: "AF_XDP zero-copy bind",
+    reason: `xsk bind of queue 0 returned -${errnoName(-rc)} (${rc}): the driver does not take an AF_XDP socket in zero-copy mode on that queue`
+  })
+}
 
 export interface PingPongResult {
   readonly lines: ReadonlyArray<string>
-  /** per ping: the wire bytes that left, the tx_timestamp written back, the PHC time it left, the HW RX time */
-  readonly pings: ReadonlyArray<{ readonly wire: Uint8Array; readonly txTimestamp: bigint; readonly wireTime: bigint; readonly rxTimestamp: bigint; readonly want: number }>
+  /**
+   * per ping: the wire bytes that left, the HW TX completion time (null: the device gave none),
+   * the PHC time it left, the HW RX time (null: the RX timestamp kfunc / read failed)
+   */
+  readonly pings: ReadonlyArray<{
+    readonly wire: Uint8Array
+    readonly txTimestamp: bigint | null
+    readonly wireTime: bigint
+    readonly rxTimestamp: bigint | null
+    readonly want: number
+  }>
 }
+
+export type TxMetadataPath = "xsk-tx-metadata" | "devtx" | "none"
+
+/** How the ping-pong asks `dev` for a TX timestamp and checksum (see the module comment). */
+export const txMetadataPath = (dev: NetDevice): TxMetadataPath =>
+  dev.xskTxMetadataOps !== undefined
+    ? "xsk-tx-metadata"
+    : dev.devtxOps?.xmoRequestTxTimestamp !== undefined && dev.devtxOps.xmoTxTimestamp !== undefined
+      ? "devtx"
+      : "none"
+
+/** The devtx submit program: a TX timestamp and the frame's L4 checksum, for every frame. */
+const devtxSubmit: DevtxProgramSpec = {
+  name: "ping_pong_submit",
+  point: DevtxPoint.SUBMIT_XDP,
+  kfuncs: ["bpf_devtx_request_tx_timestamp", "bpf_devtx_request_l4_csum"],
+  instantiate: ({ kfuncs }) => {
+    const loc = new L4Location()
+    return (ctx) => {
+      kfuncs.requestTxTimestamp(ctx)
+      if (l4Locate(ctx.mem, ctx.data, ctx.len, loc) === 0) kfuncs.requestL4Checksum(ctx, loc.start, loc.offset)
+    }
+  }
+}
+
+/** The devtx completion program: the TX timestamp of every completed frame into `log`. */
+const devtxComplete = (log: TxStampLog): DevtxProgramSpec => ({
+  name: "ping_pong_complete",
+  point: DevtxPoint.COMPLETE_XDP,
+  kfuncs: ["bpf_devtx_tx_timestamp"],
+  instantiate: ({ kfuncs }) => {
+    const out = new RxTimestampOut()
+    return (ctx) => {
+      out.hi = 0
+      out.lo = 0
+      const rc = kfuncs.txTimestamp(ctx, out)
+      log.push(rc, out.hi, out.lo, ctx.data)
+    }
+  }
+})
 
 const sum16 = (b: Uint8Array, from: number, to: number, acc: number): number => {
   let s = acc
@@ -80,11 +177,11 @@ export const runPingPong = <C>(
         flags: XdpUmemFlag.TX_METADATA_LEN,
         txMetadataLen: XSK_TX_METADATA_SIZE
       })
-      if (!("area" in umem)) return yield* Effect.fail(new PingPongSetupError({ step: "XDP_UMEM_REG", reason: umem.message }))
+      if (!("area" in umem)) return yield* Effect.fail(new PingPongSetupError({ driver: driver.name, step: "XDP_UMEM_REG", reason: umem.message }))
       const xsk = makeXskSocket(umem, "zerocopy", dev.ifindex, 0, { fill: 8, comp: 8, rx: 8, tx: 8 })
-      if (xsk instanceof RangeError) return yield* Effect.fail(new PingPongSetupError({ step: "rings", reason: xsk.message }))
-      const rc = dev.xskBindZeroCopy(xsk)
-      if (rc !== 0) return yield* Effect.fail(new PingPongSetupError({ step: "bind", reason: `xsk bind failed: ${rc}` }))
+      if (xsk instanceof RangeError) return yield* Effect.fail(new PingPongSetupError({ driver: driver.name, step: "rings", reason: xsk.message }))
+      const bindErr = bindPingPongSocket(driver.name, dev, xsk)
+      if (bindErr !== undefined) return yield* Effect.fail(bindErr)
       for (let i = UMEM_NUM / 2; i < UMEM_NUM; i++) addrRingPush(xsk.fill, i * UMEM_FRAME_SIZE)
       const xsks = new XskMap(1)
       xsks.entries[0] = xsk
@@ -94,8 +191,16 @@ export const runPingPong = <C>(
         clock
       })
       yield* attachXdp(dev, prog)
+      const path = txMetadataPath(dev)
+      const log = new TxStampLog(1024)
+      if (path === "devtx") {
+        yield* attachDevtx(dev, yield* loadBoundDevtx(devtxSubmit, dev, "dev-bound"))
+        yield* attachDevtx(dev, yield* loadBoundDevtx(devtxComplete(log), dev, "dev-bound"))
+      }
 
       const lines: string[] = []
+      if (path === "devtx") lines.push(`xsk0: ${driver.name} has no xsk_tx_metadata_ops: TX timestamp and checksum requested through the devtx kfuncs`)
+      else if (path === "none") lines.push(`xsk0: ${driver.name} has no xsk_tx_metadata_ops and no devtx TX timestamp kfuncs: no TX timestamp or checksum offload`)
       const pings: Array<PingPongResult["pings"][number]> = []
       let wireLast: { bytes: Uint8Array; time: bigint } | undefined
       dev.wire = (m, o, l, hi, lo) => {
@@ -150,11 +255,13 @@ export const runPingPong = <C>(
           view.setUint16(l4 + 6, pseudo, false)
           const m = tx - XSK_TX_METADATA_SIZE
           mem.fill(0, m, tx)
-          view.setUint32(m + XskTxMetadataOff.FLAGS, XdpTxmdFlags.TIMESTAMP | XdpTxmdFlags.CHECKSUM, true)
-          view.setUint16(m + XskTxMetadataOff.CSUM_START, l4 - eth, true)
-          view.setUint16(m + XskTxMetadataOff.CSUM_OFFSET, 6, true)
+          if (path === "xsk-tx-metadata") {
+            view.setUint32(m + XskTxMetadataOff.FLAGS, XdpTxmdFlags.TIMESTAMP | XdpTxmdFlags.CHECKSUM, true)
+            view.setUint16(m + XskTxMetadataOff.CSUM_START, l4 - eth, true)
+            view.setUint16(m + XskTxMetadataOff.CSUM_OFFSET, 6, true)
+          }
           lines.push(`xsk0: ping-pong with csum=${pseudo.toString(16).padStart(4, "0")} (want ${want.toString(16).padStart(4, "0")}) csum_start=${l4 - eth} csum_offset=6`)
-          xskTxProduce(xsk, tx, len, XdpDescOption.TX_METADATA)
+          xskTxProduce(xsk, tx, len, path === "xsk-tx-metadata" ? XdpDescOption.TX_METADATA : 0)
           dev.xskWakeupTx(0, 8)
           dev.hwTransmit(0, 8)
           dev.napiPollTx(0, 8)
@@ -164,19 +271,34 @@ export const runPingPong = <C>(
             continue
           }
           lines.push(`xsk0: complete tx idx=${xsk.comp.consumer - 1} addr=${done.toString(16)}`)
-          const ts = {
-            hi: view.getUint32(done - XSK_TX_METADATA_SIZE + XskTxMetadataOff.TX_TIMESTAMP + 4, true),
-            lo: view.getUint32(done - XSK_TX_METADATA_SIZE + XskTxMetadataOff.TX_TIMESTAMP, true)
+          let ts = { hi: 0, lo: 0 }
+          let noStamp = "No tx_timestamp"
+          if (path === "xsk-tx-metadata")
+            ts = {
+              hi: view.getUint32(done - XSK_TX_METADATA_SIZE + XskTxMetadataOff.TX_TIMESTAMP + 4, true),
+              lo: view.getUint32(done - XSK_TX_METADATA_SIZE + XskTxMetadataOff.TX_TIMESTAMP, true)
+            }
+          else if (path === "devtx") {
+            const at = log.findLast(done)
+            if (at >= 0 && log.rc[at] === 0) ts = { hi: log.hi[at]!, lo: log.lo[at]! }
+            else noStamp = at >= 0 ? `No tx_timestamp, err=${log.rc[at]}` : "No tx_timestamp (no devtx completion)"
           }
           const hwRx = { hi: meta.rxTimestampHi, lo: meta.rxTimestampLo }
-          if (ts.hi !== 0 || ts.lo !== 0) {
+          const stamped = ts.hi !== 0 || ts.lo !== 0
+          if (stamped) {
             clock.read(user)
             const u = { hi: user.hi, lo: user.lo }
             lines.push(formatTstampDelta("HW TX-complete-time", "User TX-complete-time", ts, u))
             lines.push(formatTstampDelta("XDP RX-time", "User TX-complete-time", { hi: meta.xdpTimestampHi, lo: meta.xdpTimestampLo }, u))
             lines.push(formatTstampDelta("HW RX-time", "HW TX-complete-time", hwRx, ts))
-          } else lines.push("No tx_timestamp")
-          pings.push({ wire: wireLast!.bytes, txTimestamp: big(ts), wireTime: wireLast!.time, rxTimestamp: big(hwRx), want })
+          } else lines.push(noStamp)
+          pings.push({
+            wire: wireLast!.bytes,
+            txTimestamp: stamped ? big(ts) : null,
+            wireTime: wireLast!.time,
+            rxTimestamp: meta.rxTimestampErr === null ? big(hwRx) : null,
+            want
+          })
           // give the RX frame back
           const chunk = addr - (addr % UMEM_FRAME_SIZE)
           addrRingPush(xsk.fill, chunk)

@@ -35,15 +35,17 @@ import {
   BtfKind,
   CoreReloKind,
   CoreRelocator,
-  Errno,
   findByName,
-  type LoadedXdpProgram,
   type MemberSpec,
+  skipModsAndTypedefs,
+  type TypeId
+} from "@devtx/bpf"
+import {
+  Errno,
+  type LoadedXdpProgram,
   type NetDevice,
   RxTimestampOut,
-  skipModsAndTypedefs,
   type TaiClock,
-  type TypeId,
   adjustMeta,
   XdpAction,
   type XdpBuff,

@@ -35,9 +35,20 @@
  *   gcs         ICE_RX_FLAGS_RING_GCS: E830 generic checksum (ice_init_feature_support ICE_F_GCS)
  *   ptp         the PTP clock is initialised (ICE_FLAG_PTP): without it cached_phctime stays 0
  *
+ * HOW THE PROGRAM REACHES THE DESCRIPTOR (IceRawContext): bpf_cast_to_kern_ctx, bpf_rdonly_cast
+ * to the driver's context wrapper, then the wrapper's descriptor pointer — a CO-RE relocation on
+ * the wrapper, declared here as a "ptr" field. Two kernel layouts (IceBtf.ts):
+ *   "ice_xdp_buff"    ice_xdp_buff.eop_desc, v6.7 .. v6.18 (the default build)
+ *   "libeth_xdp_buff" libeth_xdp_buff.desc, the libeth-based ice ("ice: switch to Page Pool")
+ *   "either"          both declared optional (bpf_core_field_exists picks the one the target
+ *                     has; neither: every hint -EOPNOTSUPP)
+ * The model hands the pointer's target to the program as XdpBuff.rawDesc/rawDescOff; the
+ * relocation decides whether the program loads. `fixedLayout` is the non-CO-RE build: every
+ * offset compiled in as the 6.18 BTF has it (eop_desc +56 and the descriptor fields).
+ *
  * Per packet: no allocation, no exceptions.
  */
-import { Errno, type RawFieldDecl, type RawXdpProgramSpec, RxTimestampOut, XdpAction, type XdpBuff, XdpChecksum } from "@devtx/core"
+import { Errno, type RawFieldDecl, type RawStructDecl, type RawXdpProgramSpec, RxTimestampOut, XdpAction, type XdpBuff, XdpChecksum } from "@devtx/core"
 import { reserveXdpMeta, storeChecksum, storeHash, storeHintValid, storeTimestamp, storeVlan } from "./RawXdpMetaStore.js"
 
 export interface IceRawRodata {
@@ -143,65 +154,113 @@ export const ICE_RX_FLEX_NIC_FIELDS: ReadonlyArray<RawFieldDecl> = [
   { name: "l2tag2_2nd", type: "u16" }
 ]
 
-export const iceRawHwMetadata = (rodata: IceRawRodata): RawXdpProgramSpec => ({
-  name: "xdp_hw_metadata_raw_ice",
-  structs: [{ name: "ice_32b_rx_flex_desc_nic___devtx", fields: ICE_RX_FLEX_NIC_FIELDS }],
-  instantiate: ({ fields, clock }) => {
-    const F = fields.ice_32b_rx_flex_desc_nic!
-    const rxdid = F.rxdid!.read
-    const ptypeW = F.ptype_flexi_flags0!.read
-    const st0 = F.status_error0!.read
-    const l2tag1 = F.l2tag1!.read
-    const rssHash = F.rss_hash!.read
-    const st1 = F.status_error1!.read
-    const tsLow = F.ts_low!.read
-    const rawCsum = F.raw_csum!.read
-    const l2tag2 = F.l2tag2_2nd!.read
-    const { vlanProto, rxcsum, gcs, ptp } = rodata
-    const now = new RxTimestampOut()
-    return (ctx: XdpBuff): number => {
-      const d = ctx.rawDesc
-      const o = ctx.rawDescOff
-      const m = reserveXdpMeta(ctx, clock, now)
-      if (m < 0) return XdpAction.PASS
-      const v = ctx.area.view
-      const ptype = ptypeW(d, o) & PTYPE_MASK
-      const pt = PTYPES[ptype < PT_NUM ? ptype : 0]!
-      let valid = 0
-      // timestamp: see the module comment — no cached PHC time in a descriptor
-      valid |= storeTimestamp(v, m, (tsLow(d, o) & TS_VALID) === 0 || !ptp ? -Errno.ENODATA : -Errno.EOPNOTSUPP, 0, 0)
-      // hash
-      const hash = rxdid(d, o) === ICE_RXDID_FLEX_NIC ? rssHash(d, o) : 0
-      valid |= storeHash(v, m, hash === 0 ? -Errno.ENODATA : 0, hash, pt >>> 16)
-      // vlan
-      const s0 = st0(d, o)
-      const s1 = st1(d, o)
-      const tci = (s0 & S0_L2TAG1P) !== 0 ? l2tag1(d, o) : (s1 & S1_L2TAG2P) !== 0 ? l2tag2(d, o) : 0
-      valid |= storeVlan(v, m, vlanProto === 0 || tci === 0 ? -Errno.ENODATA : 0, vlanProto, tci)
-      // checksum: ice_get_rx_csum
-      const inner = (pt >>> 5) & 7
-      const oip = pt & 3
-      let summed: number = XdpChecksum.NONE
-      let sum = 0
-      let level = 0
-      if (rxcsum && inner !== IN_NONE) {
-        if (gcs && rxdid(d, o) === ICE_RXDID_FLEX_NIC && (inner === IN_TCP || inner === IN_UDP || inner === IN_ICMP)) {
-          summed = XdpChecksum.COMPLETE
-          sum = rawCsum(d, o)
-        } else if (
-          (s0 & S0_L3L4P) !== 0 &&
-          !(oip === 1 && (s0 & (S0_XSUM_EIPE | S0_XSUM_IPE)) !== 0) &&
-          !(oip === 2 && (s0 & S0_IPV6EXADD) !== 0) &&
-          (s0 & S0_XSUM_L4E) === 0 &&
-          !((s1 & S1_NAT) !== 0 && (s0 & S0_XSUM_EUDPE) !== 0)
-        ) {
-          summed = XdpChecksum.UNNECESSARY
-          level = ((pt >>> 2) & 7) >= TUN_GRENAT ? 1 : 0
+/** The 6.18 offsets a non-CO-RE build compiles in (ice_lan_tx_rx.h; ice_xdp_buff after the 56-byte xdp_buff). */
+const FIXED_618: Readonly<Record<string, number>> = {
+  eop_desc: 56,
+  rxdid: 0,
+  ptype_flexi_flags0: 2,
+  status_error0: 8,
+  l2tag1: 10,
+  rss_hash: 12,
+  status_error1: 16,
+  ts_low: 19,
+  raw_csum: 20,
+  l2tag2_2nd: 22
+}
+
+/** Which context wrapper the program relocates its descriptor pointer against (see the module comment). */
+export type IceRawContext = "ice_xdp_buff" | "libeth_xdp_buff" | "either"
+
+export interface IceRawBuild {
+  readonly context?: IceRawContext
+  readonly fixedLayout?: boolean
+}
+
+const contextStructs = (context: IceRawContext): RawStructDecl[] => {
+  const optional = context === "either"
+  const out: RawStructDecl[] = []
+  if (context !== "libeth_xdp_buff") out.push({ name: "ice_xdp_buff___devtx", fields: [{ name: "eop_desc", type: "ptr", optional }] })
+  if (context !== "ice_xdp_buff") out.push({ name: "libeth_xdp_buff___devtx", fields: [{ name: "desc", type: "ptr", optional }] })
+  return out
+}
+
+const fixed = (s: RawStructDecl): RawStructDecl => ({ ...s, fields: s.fields.map((f) => ({ ...f, at: FIXED_618[f.name]! })) })
+
+export const iceRawHwMetadata = (rodata: IceRawRodata, build: IceRawBuild = {}): RawXdpProgramSpec => {
+  const context = build.fixedLayout ? "ice_xdp_buff" : (build.context ?? "ice_xdp_buff")
+  const structs: RawStructDecl[] = [...contextStructs(context), { name: "ice_32b_rx_flex_desc_nic___devtx", fields: ICE_RX_FLEX_NIC_FIELDS }]
+  return {
+    name: build.fixedLayout ? "xdp_hw_metadata_raw_ice_fixed_618" : context === "ice_xdp_buff" ? "xdp_hw_metadata_raw_ice" : `xdp_hw_metadata_raw_ice_${context}`,
+    structs: build.fixedLayout ? structs.map(fixed) : structs,
+    instantiate: ({ fields, clock }) => {
+      const viaIce = fields.ice_xdp_buff?.eop_desc?.exists === true
+      const viaLibeth = fields.libeth_xdp_buff?.desc?.exists === true
+      const reached = viaIce || viaLibeth
+      const F = fields.ice_32b_rx_flex_desc_nic!
+      const rxdid = F.rxdid!.read
+      const ptypeW = F.ptype_flexi_flags0!.read
+      const st0 = F.status_error0!.read
+      const l2tag1 = F.l2tag1!.read
+      const rssHash = F.rss_hash!.read
+      const st1 = F.status_error1!.read
+      const tsLow = F.ts_low!.read
+      const rawCsum = F.raw_csum!.read
+      const l2tag2 = F.l2tag2_2nd!.read
+      const { vlanProto, rxcsum, gcs, ptp } = rodata
+      const now = new RxTimestampOut()
+      return (ctx: XdpBuff): number => {
+        const d = ctx.rawDesc
+        const o = ctx.rawDescOff
+        const m = reserveXdpMeta(ctx, clock, now)
+        if (m < 0) return XdpAction.PASS
+        const v = ctx.area.view
+        if (!reached) {
+          // no context wrapper this build knows: no descriptor to read
+          storeTimestamp(v, m, -Errno.EOPNOTSUPP, 0, 0)
+          storeHash(v, m, -Errno.EOPNOTSUPP, 0, 0)
+          storeVlan(v, m, -Errno.EOPNOTSUPP, 0, 0)
+          storeChecksum(v, m, -Errno.EOPNOTSUPP, 0, 0, 0)
+          storeHintValid(v, m, 0)
+          return XdpAction.PASS
         }
+        const ptype = ptypeW(d, o) & PTYPE_MASK
+        const pt = PTYPES[ptype < PT_NUM ? ptype : 0]!
+        let valid = 0
+        // timestamp: see the module comment — no cached PHC time in a descriptor
+        valid |= storeTimestamp(v, m, (tsLow(d, o) & TS_VALID) === 0 || !ptp ? -Errno.ENODATA : -Errno.EOPNOTSUPP, 0, 0)
+        // hash
+        const hash = rxdid(d, o) === ICE_RXDID_FLEX_NIC ? rssHash(d, o) : 0
+        valid |= storeHash(v, m, hash === 0 ? -Errno.ENODATA : 0, hash, pt >>> 16)
+        // vlan
+        const s0 = st0(d, o)
+        const s1 = st1(d, o)
+        const tci = (s0 & S0_L2TAG1P) !== 0 ? l2tag1(d, o) : (s1 & S1_L2TAG2P) !== 0 ? l2tag2(d, o) : 0
+        valid |= storeVlan(v, m, vlanProto === 0 || tci === 0 ? -Errno.ENODATA : 0, vlanProto, tci)
+        // checksum: ice_get_rx_csum
+        const inner = (pt >>> 5) & 7
+        const oip = pt & 3
+        let summed: number = XdpChecksum.NONE
+        let sum = 0
+        let level = 0
+        if (rxcsum && inner !== IN_NONE) {
+          if (gcs && rxdid(d, o) === ICE_RXDID_FLEX_NIC && (inner === IN_TCP || inner === IN_UDP || inner === IN_ICMP)) {
+            summed = XdpChecksum.COMPLETE
+            sum = rawCsum(d, o)
+          } else if (
+            (s0 & S0_L3L4P) !== 0 &&
+            !(oip === 1 && (s0 & (S0_XSUM_EIPE | S0_XSUM_IPE)) !== 0) &&
+            !(oip === 2 && (s0 & S0_IPV6EXADD) !== 0) &&
+            (s0 & S0_XSUM_L4E) === 0 &&
+            !((s1 & S1_NAT) !== 0 && (s0 & S0_XSUM_EUDPE) !== 0)
+          ) {
+            summed = XdpChecksum.UNNECESSARY
+            level = ((pt >>> 2) & 7) >= TUN_GRENAT ? 1 : 0
+          }
+        }
+        valid |= storeChecksum(v, m, 0, summed, sum, level)
+        storeHintValid(v, m, valid)
+        return XdpAction.PASS
       }
-      valid |= storeChecksum(v, m, 0, summed, sum, level)
-      storeHintValid(v, m, valid)
-      return XdpAction.PASS
     }
   }
-})
+}

@@ -45,7 +45,7 @@ import {
 import { Effect } from "effect"
 import { decodeXdpMeta, formatTstampDelta, formatXdpMeta } from "../hw-metadata/HwMetadataRecord.js"
 import { XdpMeta } from "../hw-metadata/XdpMetaLayout.js"
-import { PingPongSetupError, type PingPongResult, UMEM_FRAME_SIZE, UMEM_NUM } from "../ping-pong/PingPongHost.js"
+import { bindPingPongSocket, PingPongSetupError, type PingPongResult, UMEM_FRAME_SIZE, UMEM_NUM } from "../ping-pong/PingPongHost.js"
 import { PING_PONG_PORT } from "../ping-pong/PingPongTraffic.js"
 import { L4Location, l4Locate } from "./FrameL4Locator.js"
 import { RawStyleUnavailableError, rawDevtxFor, rawHwMetadataFor } from "./RawPrograms.js"
@@ -93,11 +93,11 @@ export const runRawPingPong = <C>(
       const dev = yield* bringUp(driver, cfg, { ifname: `${driver.name}0`, ifindex: 2 })
       const btf = driver.btf?.(cfg)
       const umem = registerUmem({ len: UMEM_NUM * UMEM_FRAME_SIZE, chunkSize: UMEM_FRAME_SIZE, headroom: 0, flags: 0, txMetadataLen: 0 })
-      if (!("area" in umem)) return yield* Effect.fail(new PingPongSetupError({ step: "XDP_UMEM_REG", reason: umem.message }))
+      if (!("area" in umem)) return yield* Effect.fail(new PingPongSetupError({ driver: driver.name, step: "XDP_UMEM_REG", reason: umem.message }))
       const xsk = makeXskSocket(umem, "zerocopy", dev.ifindex, 0, { fill: 8, comp: 8, rx: 8, tx: 8 })
-      if (xsk instanceof RangeError) return yield* Effect.fail(new PingPongSetupError({ step: "rings", reason: xsk.message }))
-      const rc = dev.xskBindZeroCopy(xsk)
-      if (rc !== 0) return yield* Effect.fail(new PingPongSetupError({ step: "bind", reason: `xsk bind failed: ${rc}` }))
+      if (xsk instanceof RangeError) return yield* Effect.fail(new PingPongSetupError({ driver: driver.name, step: "rings", reason: xsk.message }))
+      const bindErr = bindPingPongSocket(driver.name, dev, xsk)
+      if (bindErr !== undefined) return yield* Effect.fail(bindErr)
       for (let i = UMEM_NUM / 2; i < UMEM_NUM; i++) addrRingPush(xsk.fill, i * UMEM_FRAME_SIZE)
       const xsks = new XskMap(1)
       xsks.entries[0] = xsk
@@ -189,9 +189,9 @@ export const runRawPingPong = <C>(
           } else lines.push(at >= 0 ? `No tx_timestamp (raw completion: ${log.rc[at]})` : "No tx_timestamp")
           pings.push({
             wire: wireLast!.bytes,
-            txTimestamp: (BigInt(ts.hi) << 32n) | BigInt(ts.lo),
+            txTimestamp: ts.hi !== 0 || ts.lo !== 0 ? (BigInt(ts.hi) << 32n) | BigInt(ts.lo) : null,
             wireTime: wireLast!.time,
-            rxTimestamp: (BigInt(hwRx.hi) << 32n) | BigInt(hwRx.lo),
+            rxTimestamp: meta.rxTimestampErr === null ? (BigInt(hwRx.hi) << 32n) | BigInt(hwRx.lo) : null,
             want
           })
           const chunk = addr - (addr % UMEM_FRAME_SIZE)

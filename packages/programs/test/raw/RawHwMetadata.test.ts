@@ -6,17 +6,15 @@
  * - relocation failures name the program, the local type, the access string and the target
  *   (missing field, wrong type size, ambiguous flavors); optional fields go absent, not wrong.
  */
+import { BtfBuilder, BtfKind, findByName } from "@devtx/bpf"
 import {
   attachXdp,
   bringUp,
-  BtfBuilder,
-  BtfKind,
   builtinCorpus,
   decodeDriverConfig,
   type DriverBtf,
   Errno,
   expectedRx,
-  findByName,
   kernelBaseBtf,
   loadRawXdpProgram,
   type RawXdpProgramSpec,

@@ -194,12 +194,13 @@ describe("raw hw-metadata on ice: raw == kfunc on every frame, the RX timestamp 
       if (o.ptp === false) expect(a.truth.ts).toBe(a.packets)
     })
 
-  it("relocates the RXDID 2 overlay against ice's published BTF (ice_lan_tx_rx.h offsets)", async () => {
+  it("relocates the context wrapper's descriptor pointer and the RXDID 2 overlay against ice's published BTF (ice_txrx.h, ice_lan_tx_rx.h offsets)", async () => {
     const spec = rawHwMetadataFor("ice", iceDriver.defaultConfig)
     if (spec instanceof RawStyleUnavailableError) throw spec
     const dev = Effect.runSync(Effect.scoped(bringUp(iceDriver, iceDriver.defaultConfig, { ifname: "i", ifindex: 2 })))
     const p = await Effect.runPromise(loadRawXdpProgram(spec, dev, iceBtf()))
     expect(p.resolution).toEqual({
+      "ice_xdp_buff.eop_desc": "+56/8",
       "ice_32b_rx_flex_desc_nic.rxdid": "+0/1",
       "ice_32b_rx_flex_desc_nic.ptype_flexi_flags0": "+2/2",
       "ice_32b_rx_flex_desc_nic.status_error0": "+8/2",

@@ -6,14 +6,8 @@
  * property, against a BigInt reference computed here (DataView.getBigUint64 + shifts): the
  * reference is the only BigInt code, the accessors have none.
  */
-import {
-  BtfBuilder,
-  type DriverBtf,
-  type RawFieldTable,
-  type RawStructDecl,
-  rawSubfield,
-  relocateRawProgram
-} from "@devtx/core"
+import { BtfBuilder } from "@devtx/bpf"
+import { type DriverBtf, type RawFieldTable, type RawStructDecl, rawSubfield, relocateRawProgram } from "@devtx/core"
 import { Effect, Exit, Result } from "effect"
 import fc from "fast-check"
 import { describe, expect, it } from "vitest"
