@@ -215,7 +215,7 @@ export const renderHtml = (r: BenchResultsFile): string => {
   if (core.length > 0)
     body.push("<h2>Core operations</h2>", tableHtml(["operation", "input", "ns per op", "rme", "samples"], core.map((x) => [x.style, x.floor ?? "", fmtNs(x.ns_per_packet), `±${x.rme.toFixed(2)}%`, String(x.samples)])))
   body.push(blocksHtml(vmBlocks(r)), blocksHtml(kernelBlocks(r)))
-  body.push("<h2>Questions</h2>", QUESTION_SECTIONS.length === 0 ? `<p>${h(NO_QUESTIONS)}</p>` : QUESTION_SECTIONS.map((q) => q.html(r)).join("\n"))
+  body.push("<h2>Questions</h2>", QUESTION_SECTIONS.length === 0 ? `<p>${h(NO_QUESTIONS)}</p>` : QUESTION_SECTIONS.map((q) => q.html(r).replace(/<(\/?)h([1-5])\b/g, (_, c: string, n: string) => `<${c}h${Number(n) + 1}`)).join("\n"))
   body.push("<h2>The kernel's published figures, for context</h2>", tableHtml(["measurement", "figure", "setup", "source"], PUBLISHED_FIGURES.map((p) => [p.what, p.figure, p.setup, p.source])), `<p>${h(PUBLISHED_NOTE)}</p>`)
   body.push("<h2>Caveats: a simulation in JavaScript</h2>", `<ul>${CAVEATS.map((c) => `<li>${h(c)}</li>`).join("")}</ul>`)
   body.push(

@@ -250,7 +250,8 @@ export const renderMarkdown = (r: BenchResultsFile): string => {
 
   out.push("## Questions", "")
   if (QUESTION_SECTIONS.length === 0) out.push(NO_QUESTIONS, "")
-  for (const q of QUESTION_SECTIONS) out.push(q.markdown(r).trimEnd(), "")
+  // each section's headings one level down, under the area's own
+  for (const q of QUESTION_SECTIONS) out.push(q.markdown(r).trimEnd().replace(/^(#{1,5}) /gm, "#$1 "), "")
 
   out.push("## The kernel's published figures, for context", "")
   out.push(...table(["measurement", "figure", "setup", "source"], PUBLISHED_FIGURES.map((p) => [p.what, p.figure, p.setup, p.source])), "")

@@ -37,6 +37,6 @@ describe("the Questions area", () => {
     const at = md.indexOf("## Questions")
     expect(at).toBeGreaterThan(0)
     if (QUESTION_SECTIONS.length === 0) expect(md.slice(at)).toContain("No question section is built yet")
-    else for (const q of QUESTION_SECTIONS) expect(md.slice(at)).toContain(q.markdown(r).trimEnd())
+    else for (const q of QUESTION_SECTIONS) expect(md.slice(at)).toContain(q.markdown(r).trimEnd().replace(/^(#{1,5}) /gm, "#$1 "))
   })
 })
