@@ -8,6 +8,7 @@
  */
 import type { BenchLane, BenchResultRow, BenchResultsFile } from "../BenchResult.js"
 import { hintSetOf, laneOf, marginalTable, PATH_HINTS, rowIndex } from "./MarginalCost.js"
+import { NOISY_RME } from "./Anomalies.js"
 import { distinguishable, fmtMeasured, type Measured, measuredOf, minus, percentOf, scaled } from "./Significance.js"
 
 export type Verdict = "shown" | "not distinguishable" | "not measured"
@@ -28,10 +29,16 @@ export const CONCLUSION_RULES: ReadonlyArray<{ readonly rule: string; readonly h
   { rule: "costliest hint", how: "RX: per hint, dev-bound's increment over the other hints minus raw-fixed's; the largest distinguishable one is named" },
   { rule: "TX submit / complete", how: "TX: kfunc-dev-bound − raw-fixed on each half (submit: both requests; complete: the stamp read); and kfunc-dev-bound − xsk-tx-metadata, the kernel's own TX metadata path" },
   { rule: "VM instructions", how: "VM lane, every hint: instructions executed per packet, program + kfuncs, kfunc-dev-bound against raw-core (exact counts: any difference is shown)" },
-  { rule: "kernel lane", how: "kernel lane (veth): kfunc-dev-bound − raw-core ns/packet from bpf_stats, with xlated instructions and JIT bytes" }
+  { rule: "kernel lane", how: "kernel lane (veth, per mode): each program style over the empty program, per hint it reads; kfunc-generic − kfunc-dev-bound and kfunc-dev-bound − raw-core where both read the same hints — ns/packet from bpf_stats, with xlated instructions and JIT bytes" }
 ]
 
 const ns = (x: BenchResultRow): string => `${x.ns_per_packet.toFixed(1)} ns/packet ±${x.rme.toFixed(1)}%`
+
+/** " Rests on a noisy figure …" when any row it uses has rme above NOISY_RME */
+const noisyNote = (...rows: ReadonlyArray<BenchResultRow | undefined>): string => {
+  const n = rows.filter((x): x is BenchResultRow => x !== undefined && x.rme > NOISY_RME)
+  return n.length === 0 ? "" : ` *Rests on a noisy figure (${n.map((x) => `${x.style} ±${x.rme.toFixed(1)}%`).join(", ")}, rme above ${NOISY_RME}%): rerun before quoting it.*`
+}
 
 /** rows of one lane/path/driver, the `get(style, set)` lookup and the path's hint order */
 const scope = (r: BenchResultsFile, lane: BenchLane, path: string, driver: string) => {
@@ -66,7 +73,7 @@ const perHint = (rule: string, lane: BenchLane, driver: string, get: ReturnType<
     verdict: v,
     text:
       v === "shown"
-        ? `**${driver}**: ${what} **${fmtMeasured(per, "ns")} per hint** (${figures}).`
+        ? `**${driver}**: ${what} **${fmtMeasured(per, "ns")} per hint** (${figures}).${noisyNote(ra, rb)}`
         : `**${driver}**: ${what}: **not distinguishable from noise** (${figures}; difference ${fmtMeasured(d, "ns")}).`
   }
 }
@@ -87,6 +94,7 @@ const rxConclusions = (r: BenchResultsFile, driver: string): Conclusion[] => {
     const db = measuredOf(get("kfunc-dev-bound", set)!)
     const rf = measuredOf(get("raw-fixed", set)!)
     const inl = get("kfunc-inlined", set)!
+    const note = noisyNote(get("kfunc-dev-bound", set), get("raw-fixed", set), inl)
     const over = minus(db, rf)
     const gain = minus(db, measuredOf(inl))
     let c: Conclusion
@@ -103,8 +111,8 @@ const rxConclusions = (r: BenchResultsFile, driver: string): Conclusion[] => {
         verdict: "shown",
         text:
           gain.value > 0
-            ? `**${driver}**: inlining recovers **${y.value.toFixed(0)}% ± ${y.margin.toFixed(0)}%** of dev-bound's overhead (${fmtMeasured(gain, "ns")} of ${fmtMeasured(over, "ns")}, ${hintsWord(set.length)}; kfunc-inlined ${ns(inl)}).`
-            : `**${driver}**: inlining is **slower** than dev-bound by ${fmtMeasured(scaled(gain, -1), "ns")} (${hintsWord(set.length)}; kfunc-inlined ${ns(inl)}): see the anomaly flags.`
+            ? `**${driver}**: inlining recovers **${y.value.toFixed(0)}% ± ${y.margin.toFixed(0)}%** of dev-bound's overhead (${fmtMeasured(gain, "ns")} of ${fmtMeasured(over, "ns")}, ${hintsWord(set.length)}; kfunc-inlined ${ns(inl)}).${note}`
+            : `**${driver}**: inlining is **slower** than dev-bound by ${fmtMeasured(scaled(gain, -1), "ns")} (${hintsWord(set.length)}; kfunc-inlined ${ns(inl)}): see the anomaly flags.${note}`
       }
     }
     out.splice(1, 0, c)
@@ -160,7 +168,7 @@ const txConclusions = (r: BenchResultsFile, driver: string): Conclusion[] => {
         verdict: v,
         text:
           v === "shown"
-            ? `**${driver}** TX ${half}: devtx kfuncs (dev-bound) ${d.value >= 0 ? "cost" : "save"} **${fmtMeasured(scaled(d, Math.sign(d.value)), "ns", false)} per packet** against ${what} (${ns(db)} vs ${ns(o)}).`
+            ? `**${driver}** TX ${half}: devtx kfuncs (dev-bound) ${d.value >= 0 ? "cost" : "save"} **${fmtMeasured(scaled(d, Math.sign(d.value)), "ns", false)} per packet** against ${what} (${ns(db)} vs ${ns(o)}).${noisyNote(db, o)}`
             : `**${driver}** TX ${half}: devtx kfuncs (dev-bound) vs ${what}: **not distinguishable from noise** (${ns(db)} vs ${ns(o)}).`
       })
     }
@@ -197,34 +205,62 @@ const vmConclusions = (r: BenchResultsFile): Conclusion[] => {
 const kernelConclusions = (r: BenchResultsFile): Conclusion[] => {
   const rows = r.results.filter((x) => laneOf(x) === "kernel")
   const out: Conclusion[] = []
-  for (const driver of [...new Set(rows.map((x) => x.driver))])
-    for (const path of [...new Set(rows.filter((x) => x.driver === driver).map((x) => x.path))]) {
-      const these = rows.filter((x) => x.driver === driver && x.path === path)
-      const get = rowIndex(these)
-      const sets = [...new Set(these.map((x) => hintSetOf(x).join("+")))].map((k) => (k === "" ? [] : k.split("+"))).sort((a, b) => b.length - a.length)
-      const set = sets.find((s) => get("kfunc-dev-bound", s) !== undefined && get("raw-core", s) !== undefined)
-      const rule = "kernel lane"
-      if (set === undefined) {
-        out.push({ rule, lane: "kernel", driver, verdict: "not measured", text: `**${driver}** (kernel, ${path}): no kfunc-dev-bound / raw-core pair with the same hints.` })
-        continue
-      }
-      const db = get("kfunc-dev-bound", set)!
-      const raw = get("raw-core", set)!
-      const d = minus(measuredOf(db), measuredOf(raw))
+  const rule = "kernel lane"
+  const scopes = [...new Set(rows.map((x) => `${x.driver}|${x.path}|${x.mode ?? ""}`))]
+  for (const sc of scopes) {
+    const [driver, path, mode] = sc.split("|") as [string, string, string]
+    const these = rows.filter((x) => x.driver === driver && x.path === path && (x.mode ?? "") === mode)
+    const where = `**${driver}** (kernel ${path}${mode === "" ? "" : `, ${mode}`})`
+    const size = (x: BenchResultRow) => `${x.xlated_insns ?? "?"} xlated insns, ${x.jited_bytes ?? "?"} JIT bytes`
+    const largest = (style: string) => these.filter((x) => x.style === style).sort((a, b) => b.hints - a.hints)[0]
+    const empty = largest("empty")
+    // each style over the empty program, per hint it reads
+    const styles = ["raw-core", "kfunc-dev-bound", "kfunc-generic"].flatMap((s) => {
+      const x = largest(s)
+      return x === undefined || x.hints === 0 ? [] : [x]
+    })
+    if (empty !== undefined && styles.length > 0) {
+      const parts = styles.map((x) => {
+        const d = minus(measuredOf(x), measuredOf(empty))
+        return { x, d, shown: distinguishable(d) }
+      })
+      out.push({
+        rule,
+        lane: "kernel",
+        driver,
+        verdict: parts.some((p) => p.shown) ? "shown" : "not distinguishable",
+        text: `${where}: over the empty program (${ns(empty)}): ${parts
+          .map((p) =>
+            p.shown
+              ? `${p.x.style} reading ${hintsWord(p.x.hints)} **${fmtMeasured(p.d, "ns")}** (${fmtMeasured(scaled(p.d, 1 / p.x.hints), "ns")} per hint; ${size(p.x)})`
+              : `${p.x.style} reading ${hintsWord(p.x.hints)}: not distinguishable from noise (${fmtMeasured(p.d, "ns")}; ${size(p.x)})`
+          )
+          .join("; ")}.`
+      })
+    }
+    // pairs with the same hints: dev-bound against generic and against raw-core
+    const get = rowIndex(these)
+    for (const [a, b, what] of [
+      ["kfunc-generic", "kfunc-dev-bound", "the generic (unbound) kfuncs add"],
+      ["kfunc-dev-bound", "raw-core", "dev-bound costs"]
+    ] as const) {
+      const ra = largest(a)
+      const rb = ra === undefined ? undefined : get(b, hintSetOf(ra))
+      if (ra === undefined || rb === undefined) continue
+      const d = minus(measuredOf(ra), measuredOf(rb))
       const v = verdictOf(d)
-      const size = (x: BenchResultRow) => `${x.xlated_insns ?? "?"} xlated insns, ${x.jited_bytes ?? "?"} JIT bytes`
-      const figures = `${hintsWord(set.length)}: dev-bound ${ns(db)}, ${size(db)}; raw-core ${ns(raw)}, ${size(raw)}`
+      const figures = `${hintsWord(ra.hints)}: ${a} ${ns(ra)}, ${size(ra)}; ${b} ${ns(rb)}, ${size(rb)}`
       out.push({
         rule,
         lane: "kernel",
         driver,
         verdict: v,
-        text:
-          v === "shown"
-            ? `**${driver}** (kernel ${path}): dev-bound ${d.value >= 0 ? "costs" : "saves"} **${fmtMeasured(scaled(d, Math.sign(d.value)), "ns", false)} per packet** against raw-core (${figures}).`
-            : `**${driver}** (kernel ${path}): dev-bound vs raw-core: **not distinguishable from noise** (${figures}).`
+        text: v === "shown" ? `${where}: ${what} **${fmtMeasured(d, "ns")} per packet** against ${b} (${figures}).` : `${where}: ${a} vs ${b}: **not distinguishable from noise** (${figures}).`
       })
     }
+    if (out.filter((c) => c.lane === "kernel" && c.driver === driver).length === 0)
+      out.push({ rule, lane: "kernel", driver, verdict: "not measured", text: `${where}: no empty-program row and no pair of styles with the same hints.` })
+  }
   return out
 }
 

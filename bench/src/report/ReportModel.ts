@@ -25,6 +25,15 @@ export const NOT_MEASURED: ReadonlyArray<{ readonly suite: string; readonly reas
     reason: "the per-packet BTF-id hints design (the driver writes a hints struct with its BTF id before data) is modelled on drivers-sim only"
   },
   {
+    suite: "marginal sets of btf-id and xsk-tx-metadata",
+    reason:
+      "btf-id is timed on the prefixes only (its driver writes every hint whatever the program reads); xsk-tx-metadata's requests are flags the application writes into each frame's struct xsk_tx_metadata, timed with both requests only"
+  },
+  {
+    suite: "xdp-bench redirect modes (cpumap, devmap, xsk) in the RX suite",
+    reason: "the RX suite's modes are drop, pass and tx; the CPUMAP and DEVMAP routes are timed by the placement suite on the sim NIC, the XSKMAP route is checked by core's placement tests"
+  },
+  {
     suite: "btf-id with k < 4 on the driver side",
     reason: "the sim's driver writes every hint it has (all four) into the hints struct whatever the program reads, as the RFC's drivers did; btf-id rows for k = 1..4 vary only the program's reads"
   }

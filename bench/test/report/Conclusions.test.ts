@@ -4,7 +4,7 @@
 import { mkdtempSync, writeFileSync } from "node:fs"
 import { tmpdir } from "node:os"
 import { join } from "node:path"
-import { anomalies, conclusions, marginalTables, renderHtml, renderMarkdown, renderReport } from "@devtx/bench"
+import { anomalies, type BenchResultsFile, conclusions, marginalTables, renderHtml, renderMarkdown, renderReport } from "@devtx/bench"
 import { Effect } from "effect"
 import { describe, expect, it } from "vitest"
 import { ALL4, type Figure, results, rxRun } from "./ResultsFixture.js"
@@ -130,6 +130,15 @@ describe("anomaly flags", () => {
     expect(neg[0]!.text).toContain("rx mlx5 raw-fixed: timestamp alone is -5.00")
     expect(kinds(figs(45, 9))).toEqual(["noisy"])
   })
+
+  it("a noisy figure is flagged as noisy and compared with nothing; a conclusion resting on it says so", () => {
+    const figs: Figure[] = [...rxRun({ rf: 40, db: 65 }), { style: "kfunc-inlined", hints: ALL4, ns: 80, rme: 9 }]
+    expect(kinds(figs)).toEqual(["noisy"])
+    const c = rule(figs, "inlining recovers")
+    expect(c.text).toContain("inlining is **slower** than dev-bound")
+    expect(c.text).toContain("*Rests on a noisy figure (kfunc-inlined ±9.0%, rme above 5%): rerun before quoting it.*")
+    expect(rule(rxRun({ rf: 40, db: 65, inl: 50 }), "inlining recovers").text).not.toContain("noisy")
+  })
 })
 
 describe("marginal cost per hint", () => {
@@ -148,6 +157,34 @@ describe("marginal cost per hint", () => {
     // "every hint" is all four: not measured here
     expect(ts.increment).toBeUndefined()
     expect(t!.hints.find((h) => h.hint === "hash")!.alone?.value).toBeCloseTo(3, 9)
+  })
+})
+
+describe("kernel-lane rows as the kernel lane writes them", () => {
+  // suite "kernel", hints as a count (no hint_set), a mode per traffic kind, styles reading different hint counts
+  const run = (devBound: number): BenchResultsFile => {
+    const rows = (
+      [
+        ["empty", 0, 20],
+        ["raw-core", 2, 26],
+        ["kfunc-dev-bound", 3, devBound],
+        ["kfunc-generic", 3, 40]
+      ] as const
+    ).map(([style, hints, ns]) => {
+      const { hint_set: _unused, ...row } = results([{ lane: "kernel", driver: "veth", style, hints: ALL4.slice(0, hints), ns, xlated: 40 + hints * 10, jited: 200 + hints * 50 }]).results[0]!
+      return { ...row, suite: "kernel", mode: "drop-xdp" }
+    })
+    return { ...results([]), results: rows }
+  }
+
+  it("per style over the empty program, per hint; generic against dev-bound; the flags look at the kernel rows too", () => {
+    const cs = conclusions(run(32)).filter((c) => c.lane === "kernel")
+    expect(cs[0]!.text).toContain("**veth** (kernel rx, drop-xdp): over the empty program (20.0 ns/packet ±1.0%): raw-core reading 2 hints **+6.00 ± 0.33 ns** (+3.00 ± 0.16 ns per hint; 60 xlated insns, 300 JIT bytes)")
+    expect(cs[0]!.text).toContain("kfunc-dev-bound reading 3 hints **+12.0 ± 0.38 ns** (+4.00 ± 0.13 ns per hint; 70 xlated insns, 350 JIT bytes)")
+    expect(cs[1]!.text).toContain("the generic (unbound) kfuncs add **+8.00 ± 0.51 ns per packet** against kfunc-dev-bound")
+    expect(anomalies(run(32)).map((a) => a.kind)).toEqual([])
+    expect(anomalies(run(45)).map((a) => `${a.lane} ${a.kind}`)).toEqual(["kernel generic-faster"])
+    expect(renderMarkdown(run(32))).toContain("| veth | rx | kfunc-dev-bound | hash+timestamp+vlan-tag | 32.0 | ±1.00% | 70 | 350 |")
   })
 })
 
@@ -188,7 +225,7 @@ describe("the report renders the computed sections", () => {
     expect(md).toContain("dev-bound executes **+36.0 BPF instructions per packet** against raw-core, 9.0 per hint")
     expect(md).toContain("## Kernel lane: the running kernel")
     expect(md).toContain("| veth | rx | kfunc-dev-bound | hash+timestamp+vlan-tag+checksum | 25.0 | ±0.50% | 101 | 640 |")
-    expect(md).toContain("**veth** (kernel rx): dev-bound costs **3.50 ± 0.16 ns per packet** against raw-core")
+    expect(md).toContain("**veth** (kernel rx): dev-bound costs **+3.50 ± 0.16 ns per packet** against raw-core")
     // the model lane's conclusion is not fed by the other lanes' rows
     expect(md).toContain("dev-bound kfuncs cost **+5.00 ± 0.25 ns per hint** (4 hints: kfunc-dev-bound 80.0")
     const vmOnly = conclusions(r).filter((c) => c.lane === "vm")
