@@ -9,8 +9,10 @@
  */
 import { join } from "node:path"
 import {
+  anomalies,
   type BenchInput,
   BenchArgsError,
+  conclusions,
   compareReports,
   parseDrivers,
   parseMode,
@@ -98,9 +100,13 @@ export const benchCommand = Command.make(
           }),
         catch: (e) => new BenchRunError({ reason: e instanceof Error ? e.message : String(e) })
       })
+      const flags = anomalies(r)
       yield* printLines([
         `${r.results.length} results, ${r.skipped.length} skipped, in ${r.meta.durationS} s`,
         ...r.checks.map((c) => `  checked: ${c}`),
+        "conclusions:",
+        ...conclusions(r).map((c) => `  [${c.verdict}] ${c.text.replace(/\*\*?/g, "")}`),
+        `anomaly flags: ${flags.length === 0 ? "none" : flags.map((f) => f.kind).filter((k, i, a) => a.indexOf(k) === i).map((k) => `${k} ${flags.filter((f) => f.kind === k).length}`).join(", ")}`,
         `report: ${join(out, "report.md")} (and report.html, results.json)`
       ])
     })
