@@ -106,7 +106,8 @@ export const MARGINAL_STYLES = ["raw-fixed", "raw-core", "kfunc-inlined", "kfunc
 
 /** Every marginal table a lane's rows support (a style needs at least one term). */
 export const marginalTables = (r: BenchResultsFile, lane: BenchLane, f: FigureOf = nsFigure): MarginalTable[] => {
-  const rows = r.results.filter((x) => laneOf(x) === lane && PATH_HINTS[x.path] !== undefined && x.suite === x.path)
+  // the model lane's RX/TX suites (not polymorphism, also on path rx); the other lanes name their suites themselves
+  const rows = r.results.filter((x) => laneOf(x) === lane && PATH_HINTS[x.path] !== undefined && (lane !== "model" || x.suite === x.path))
   const out: MarginalTable[] = []
   for (const path of Object.keys(PATH_HINTS))
     for (const driver of [...new Set(rows.filter((x) => x.path === path).map((x) => x.driver))]) {
