@@ -39,20 +39,25 @@ export type BenchGroup =
   | { readonly kind: "rx"; readonly driver: string }
   | { readonly kind: "tx"; readonly driver: string }
   | { readonly kind: "polymorphism-alone"; readonly driver: string }
-  | { readonly kind: "polymorphism-interleaved" }
+  | { readonly kind: "polymorphism-interleaved"; readonly drivers: ReadonlyArray<string> }
   | { readonly kind: "placement" }
   | { readonly kind: "core" }
 
-export const benchGroups = (): ReadonlyArray<BenchGroup> => {
+/**
+ * The groups of a run over `drivers` (names; all of BENCH_DRIVERS by default): the interleaved
+ * polymorphism group needs two drivers or more, the placement group the sim NIC it runs on.
+ */
+export const benchGroups = (drivers?: ReadonlyArray<string>): ReadonlyArray<BenchGroup> => {
   const broken = discovered.errors[0]
   if (broken !== undefined) throw broken
+  const ds = BENCH_DRIVERS.filter((d) => drivers === undefined || drivers.includes(d.name))
   return [
-  ...BENCH_DRIVERS.map((d) => ({ kind: "rx" as const, driver: d.name })),
-  ...BENCH_DRIVERS.map((d) => ({ kind: "tx" as const, driver: d.name })),
-  ...BENCH_DRIVERS.map((d) => ({ kind: "polymorphism-alone" as const, driver: d.name })),
-  { kind: "polymorphism-interleaved" },
-  { kind: "placement" },
-  { kind: "core" }
+    ...ds.map((d) => ({ kind: "rx" as const, driver: d.name })),
+    ...ds.map((d) => ({ kind: "tx" as const, driver: d.name })),
+    ...ds.map((d) => ({ kind: "polymorphism-alone" as const, driver: d.name })),
+    ...(ds.length >= 2 ? [{ kind: "polymorphism-interleaved" as const, drivers: ds.map((d) => d.name) }] : []),
+    ...(ds.some((d) => d.name === "sim") ? [{ kind: "placement" as const }] : []),
+    { kind: "core" as const }
   ]
 }
 
@@ -85,10 +90,12 @@ export const runGroup = async (g: BenchGroup, ctx: SuiteContext): Promise<void> 
       return runPolymorphismSuite(ctx, [d])
     }
     case "polymorphism-interleaved":
-      for (const d of BENCH_DRIVERS)
-        if (!interleavable().includes(d))
-          ctx.skip({ suite: "polymorphism", driver: d.name, style: "*", reason: `not interleaved: ${noFloor(d.name)}` })
-      return runPolymorphismSuite(ctx, interleavable())
+    {
+      const ds = g.drivers.map(driverNamed)
+      for (const d of ds)
+        if (!interleavable().includes(d)) ctx.skip({ suite: "polymorphism", driver: d.name, style: "*", reason: `not interleaved: ${noFloor(d.name)}` })
+      return runPolymorphismSuite(ctx, ds.filter((d) => interleavable().includes(d)))
+    }
     case "placement":
       // the placement designs on the sim NIC (PlacementSuite.ts: the routes do not depend on the NIC)
       return runPlacementSuite(ctx, driverNamed("sim"))
