@@ -27,7 +27,7 @@ describe("bench options", () => {
       expect(r).toBeInstanceOf(BenchArgsError)
       return (r as BenchArgsError).message
     }
-    expect(err(["--driver", "e1000"])).toBe("--driver: 'e1000' is not a bench driver (known: sim, mlx5, ice)")
+    expect(err(["--driver", "e1000"])).toBe("--driver: 'e1000' is not a bench driver (known: ice, mlx5, sim)")
     expect(err(["--size", "59"])).toBe("--size: '59' is not a frame size in bytes from 60 to 1514")
     expect(err(["--size", "1515"])).toContain("'1515'")
     expect(err(["--mode", "redirect-devmap"])).toContain("not built as an RX-suite mode: the DEVMAP routes are timed by the placement suite")

@@ -152,7 +152,8 @@ describe("the bench report's call", () => {
     const model = { meta: {}, results: [], skipped: [], checks: [] } as unknown as BenchResultsFile
     // every question renderer the bench package exports (its index re-exports the question modules)
     const mods = [await import("@devtx/bench")]
-    const renders = mods.flatMap((m) => Object.entries(m).filter(([k]) => /^render\w+(Markdown|Html)$/.test(k))) as Array<[string, (x: unknown) => string]>
+    // renderCompare* renders `devtx report --compare`, not a question
+    const renders = mods.flatMap((m) => Object.entries(m).filter(([k]) => /^render\w+(Markdown|Html)$/.test(k) && !k.startsWith("renderCompare"))) as Array<[string, (x: unknown) => string]>
     expect(renders.map(([k]) => k).sort()).toEqual(
       [
         "renderKfuncRawHtml",
