@@ -23,6 +23,7 @@ import {
 } from "../../src/maps/datapath/MapHelpers.js"
 import { type ProgArrayMap, progArrayTailCall } from "../../src/maps/datapath/ProgArrayMap.js"
 import { createMap } from "../../src/maps/MapFactory.js"
+import { GPL_ONLY_HELPERS } from "../../src/object/License.js"
 import { BpfMapFlag, BpfMapType, BpfUpdateFlag, bpfMapTypeName, type MapSpec } from "../../src/object/MapSpec.js"
 import { VM_PTR_HI_BASE, type VmCallFrame, VmRegionKind } from "../../src/vm/VmTypes.js"
 import { load } from "./objectTestTools.js"
@@ -208,6 +209,12 @@ describe.runIf(existsSync(VMLINUX))("constants against the running kernel's BTF"
     expect(enumerators.get("BPF_FUNC_map_lookup_elem")).toBe(BPF_FUNC_map_lookup_elem)
     expect(enumerators.get("BPF_FUNC_map_update_elem")).toBe(BPF_FUNC_map_update_elem)
     expect(enumerators.get("BPF_FUNC_map_delete_elem")).toBe(BPF_FUNC_map_delete_elem)
+  })
+  test("enum bpf_func_id: every GPL-only helper the loader refuses for a non-GPL program", () => {
+    for (const [id, name] of GPL_ONLY_HELPERS) {
+      const n = `BPF_FUNC_${name.replace(/^bpf_/, "")}`
+      expect([n, enumerators.get(n)]).toEqual([n, id])
+    }
   })
   test("update flags and map flags", () => {
     expect([enumerators.get("BPF_ANY"), enumerators.get("BPF_NOEXIST"), enumerators.get("BPF_EXIST"), enumerators.get("BPF_F_LOCK")]).toEqual([
