@@ -178,6 +178,16 @@ describe("createMap checks (map_alloc_check)", () => {
   test("hash: key and value sizes > 0; prog array value_size 4; redirect maps are the XDP program type's", () => {
     expect(fails({ type: BpfMapType.Hash, keySize: 0 })).toMatch(/^EINVAL/)
     expect(fails({ type: BpfMapType.Hash, mapFlags: BpfMapFlag.Mmapable })).toMatch(/^EINVAL/)
+  })
+  test("hash: -E2BIG before any allocation, at the kernel's bounds (checked with bpftool map create on 6.18)", () => {
+    const hash = (s: Partial<MapSpec>) => fails({ type: BpfMapType.Hash, keySize: 4, valueSize: 4, maxEntries: 1, mapFlags: BpfMapFlag.NoPrealloc, ...s })
+    // kernel/bpf/hashtab.c htab_map_alloc_check: key_size + value_size >= KMALLOC_MAX_SIZE (4 MiB) - sizeof(struct htab_elem) (48)
+    expect(hash({ valueSize: 4194252 })).toMatch(/^E2BIG: map 'arr': key_size 4 \+ value_size 4194252 >= KMALLOC_MAX_SIZE/)
+    expect(hash({ valueSize: 4194251 })).toBe("created")
+    // kernel/bpf/hashtab.c htab_map_alloc: roundup_pow_of_two(max_entries) > U32_MAX / sizeof(struct bucket) (16)
+    expect(hash({ maxEntries: 2 ** 27 + 1 })).toMatch(/^E2BIG: map 'arr': max_entries 134217729: 268435456 buckets/)
+    expect(hash({ maxEntries: 2 ** 31 + 1 })).toMatch(/^E2BIG/)
+    expect(hash({ maxEntries: 2 ** 27 })).toMatch(/^ENOMEM/) // the kernel allocates it; devtx's map cap
     expect(fails({ type: BpfMapType.ProgArray, valueSize: 8 })).toMatch(/^EINVAL: map 'arr': prog array value_size must be 4/)
     expect(fails({ type: BpfMapType.Xskmap })).toBe(
       "EOPNOTSUPP: map 'arr': BPF_MAP_TYPE_XSKMAP at run time is the XDP program type's (redirect targets), not built by createMap (-EOPNOTSUPP)"
