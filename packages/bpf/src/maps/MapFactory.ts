@@ -78,6 +78,10 @@ export const createMap = (spec: MapSpec, options: CreateMapOptions = {}): Result
     if ((f & BpfMapFlag.PreserveElems) !== 0) {
       return new MapCreateError({ map: spec.name, errno: "EINVAL", reason: "BPF_F_PRESERVE_ELEMS only on BPF_MAP_TYPE_PERF_EVENT_ARRAY" })
     }
+    // array_map_alloc_check: "avoid overflow on round_up(map->value_size)"
+    if (spec.valueSize > 0x7fffffff) {
+      return new MapCreateError({ map: spec.name, errno: "E2BIG", reason: `value_size ${spec.valueSize} above INT_MAX` })
+    }
     if (percpu && roundUp8(spec.valueSize) > PCPU_MIN_UNIT_SIZE) {
       return new MapCreateError({ map: spec.name, errno: "E2BIG", reason: `per-CPU value_size ${spec.valueSize} above PCPU_MIN_UNIT_SIZE` })
     }

@@ -174,6 +174,8 @@ describe("createMap checks (map_alloc_check)", () => {
     expect(fails({ mapFlags: BpfMapFlag.RdonlyProg | BpfMapFlag.WronlyProg })).toMatch(/^EINVAL/)
     expect(fails({ type: BpfMapType.PercpuArray, mapFlags: BpfMapFlag.Mmapable })).toMatch(/^EINVAL: .*BPF_F_MMAPABLE/)
     expect(fails({ maxEntries: 0x10000000 })).toMatch(/^ENOMEM/)
+    // kernel/bpf/arraymap.c array_map_alloc_check: value_size > INT_MAX -> -E2BIG, before any allocation
+    expect(fails({ valueSize: 2 ** 31 })).toBe("E2BIG: map 'arr': value_size 2147483648 above INT_MAX (-E2BIG)")
   })
   test("hash: key and value sizes > 0; prog array value_size 4; redirect maps are the XDP program type's", () => {
     expect(fails({ type: BpfMapType.Hash, keySize: 0 })).toMatch(/^EINVAL/)
