@@ -203,6 +203,22 @@ describe("createMap checks (map_alloc_check)", () => {
     expect(data.valueRegion.writable).toBe(true)
     expect(create(g[1]!).valueRegion.writable).toBe(false)
   })
+  test(".rodata through bpf_map_update_elem / bpf_map_delete_elem: -EACCES, nothing written", () => {
+    // kernel/bpf/verifier.c record_func_map: update/delete on a BPF_F_RDONLY_PROG map is
+    // refused at load ("write into map forbidden", -EACCES)
+    const g = load("globals.o").maps
+    const ro = g.find((m) => m.kind === "rodata")!
+    expect(ro.mapFlags & BpfMapFlag.RdonlyProg).toBe(BpfMapFlag.RdonlyProg)
+    const map = create(ro)
+    const before = map.valueRegion.bytes.slice()
+    const f = frameFor(map)
+    f.dv.setUint32(0, 0, true)
+    expect(ro.valueSize).toBeLessThanOrEqual(56) // the value fits the frame's 64-byte stack after the key
+    for (let i = 8; i < 8 + ro.valueSize; i++) f.dv.setUint8(i, 0xa5)
+    expect(f.update(0, 8, BpfUpdateFlag.Any)).toEqual(neg(Errno.EACCES))
+    expect(f.remove(0)).toEqual(neg(Errno.EACCES))
+    expect(map.valueRegion.bytes).toEqual(before)
+  })
 })
 
 const VMLINUX = "/sys/kernel/btf/vmlinux"
