@@ -1,7 +1,8 @@
 /**
  * Creates the run-time map for a MapSpec, with the kernel's creation checks (map_create →
  * ops->map_alloc_check): kernel/bpf/arraymap.c array_map_alloc_check and
- * fd_array_map_alloc_check, kernel/bpf/hashtab.c htab_map_alloc_check. Failures are a typed
+ * fd_array_map_alloc_check, kernel/bpf/hashtab.c htab_map_alloc_check and htab_map_alloc's size
+ * checks (-E2BIG before any allocation). Failures are a typed
  * MapCreateError with the errno BPF_MAP_CREATE would return.
  *
  * Built: ARRAY, PERCPU_ARRAY (`cpus` CPUs, default 1), HASH, PROG_ARRAY. XSKMAP, DEVMAP and
@@ -21,6 +22,23 @@ import { ProgArrayMap } from "./datapath/ProgArrayMap.js"
 export const MAX_MAP_BYTES = 64 * 1024 * 1024
 /** PCPU_MIN_UNIT_SIZE, include/linux/percpu.h (32 KiB) */
 const PCPU_MIN_UNIT_SIZE = 32 << 10
+/**
+ * KMALLOC_MAX_SIZE, include/linux/slab.h: 1 << (MAX_PAGE_ORDER + PAGE_SHIFT) = 1 << (10 + 12)
+ * on x86-64 (4 MiB)
+ */
+const KMALLOC_MAX_SIZE = 1 << 22
+/** sizeof(struct htab_elem), kernel/bpf/hashtab.c, x86-64 (pahole -C htab_elem /sys/kernel/btf/vmlinux) */
+const HTAB_ELEM_SIZE = 48
+/** sizeof(struct bucket), kernel/bpf/hashtab.c: hlist_nulls_head + rqspinlock_t, padded (x86-64) */
+const HTAB_BUCKET_SIZE = 16
+const U32_MAX = 0xffffffff
+
+/** roundup_pow_of_two for 1 <= n <= 2^31 */
+const roundupPowOfTwo = (n: number): number => {
+  let p = 1
+  while (p < n) p *= 2
+  return p
+}
 
 export class MapCreateError extends Data.TaggedError("MapCreateError")<{
   readonly map: string
@@ -60,6 +78,10 @@ export const createMap = (spec: MapSpec, options: CreateMapOptions = {}): Result
     if ((f & BpfMapFlag.PreserveElems) !== 0) {
       return new MapCreateError({ map: spec.name, errno: "EINVAL", reason: "BPF_F_PRESERVE_ELEMS only on BPF_MAP_TYPE_PERF_EVENT_ARRAY" })
     }
+    // array_map_alloc_check: "avoid overflow on round_up(map->value_size)"
+    if (spec.valueSize > 0x7fffffff) {
+      return new MapCreateError({ map: spec.name, errno: "E2BIG", reason: `value_size ${spec.valueSize} above INT_MAX` })
+    }
     if (percpu && roundUp8(spec.valueSize) > PCPU_MIN_UNIT_SIZE) {
       return new MapCreateError({ map: spec.name, errno: "E2BIG", reason: `per-CPU value_size ${spec.valueSize} above PCPU_MIN_UNIT_SIZE` })
     }
@@ -89,6 +111,14 @@ export const createMap = (spec: MapSpec, options: CreateMapOptions = {}): Result
       if ((f & BpfMapFlag.NoCommonLru) !== 0) return fail("EINVAL", "BPF_F_NO_COMMON_LRU on a non-LRU hash")
       if (spec.maxEntries === 0 || spec.keySize === 0 || spec.valueSize === 0) {
         return fail("EINVAL", `hash map needs key_size, value_size and max_entries > 0 (${spec.keySize}, ${spec.valueSize}, ${spec.maxEntries})`)
+      }
+      // htab_map_alloc_check: an element must stay kmalloc-able
+      if (spec.keySize + spec.valueSize >= KMALLOC_MAX_SIZE - HTAB_ELEM_SIZE) {
+        return fail("E2BIG", `key_size ${spec.keySize} + value_size ${spec.valueSize} >= KMALLOC_MAX_SIZE - sizeof(struct htab_elem) (${KMALLOC_MAX_SIZE - HTAB_ELEM_SIZE})`)
+      }
+      // htab_map_alloc: max_entries > 1 << 31, or n_buckets = roundup_pow_of_two(max_entries) > U32_MAX / sizeof(struct bucket)
+      if (spec.maxEntries > 2 ** 31 || roundupPowOfTwo(spec.maxEntries) > Math.floor(U32_MAX / HTAB_BUCKET_SIZE)) {
+        return fail("E2BIG", `max_entries ${spec.maxEntries}: ${roundupPowOfTwo(Math.min(spec.maxEntries, 2 ** 31))} buckets above U32_MAX / sizeof(struct bucket)`)
       }
       if (bytes(spec.maxEntries * (roundUp8(spec.valueSize) + spec.keySize + 16))) return fail("ENOMEM", `elements above devtx's ${MAX_MAP_BYTES}-byte map cap`)
       return Result.succeed(new HashMap(spec))

@@ -10,7 +10,11 @@
  *   function from non-GPL compatible program", kernel/bpf/verifier.c check_helper_call) and any
  *   kfunc ("cannot call kernel function from non-GPL compatible program", add_kfunc_call).
  * - GPL_ONLY_HELPERS: the helpers whose bpf_func_proto has .gpl_only = true among those an
- *   XDP/devtx program can reach (kernel/trace/bpf_trace.c, net/core/filter.c), by enum bpf_func_id.
+ *   XDP/devtx program can reach (kernel/trace/bpf_trace.c, net/core/filter.c, kernel/bpf/helpers.c),
+ *   by enum bpf_func_id — including what bpf_base_func_proto (kernel/bpf/helpers.c) hands every
+ *   program type for CAP_BPF (the bpf_timer_* helpers) and CAP_PERFMON (get_current_task,
+ *   get_current_task_btf, snprintf, task_pt_regs, the probe_read_* and printk helpers): devtx
+ *   loads as root, so those are reachable.
  */
 
 /** sizeof(obj->license) - 1, libbpf bpf_object__init_license */
@@ -33,6 +37,7 @@ export const GPL_ONLY_HELPERS: ReadonlyMap<number, string> = new Map([
   [4, "bpf_probe_read"],
   [6, "bpf_trace_printk"],
   [25, "bpf_perf_event_output"],
+  [35, "bpf_get_current_task"],
   [45, "bpf_probe_read_str"],
   [111, "bpf_skb_output"],
   [112, "bpf_probe_read_user"],
@@ -40,6 +45,13 @@ export const GPL_ONLY_HELPERS: ReadonlyMap<number, string> = new Map([
   [114, "bpf_probe_read_user_str"],
   [115, "bpf_probe_read_kernel_str"],
   [121, "bpf_xdp_output"],
+  [158, "bpf_get_current_task_btf"],
+  [165, "bpf_snprintf"],
+  [169, "bpf_timer_init"],
+  [170, "bpf_timer_set_callback"],
+  [171, "bpf_timer_start"],
+  [172, "bpf_timer_cancel"],
+  [175, "bpf_task_pt_regs"],
   [177, "bpf_trace_vprintk"]
 ])
 

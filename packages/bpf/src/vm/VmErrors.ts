@@ -40,6 +40,8 @@ export const vmFaultKind = (code: number): string => {
       return "NotDereferencable"
     case VmFaultCode.CallFault:
       return "CallFault"
+    case VmFaultCode.AtomicNotAllowed:
+      return "AtomicNotAllowed"
     default:
       return `Unknown(${code})`
   }
@@ -88,6 +90,9 @@ export const vmFaultReason = (vm: Vm, f: VmFault): string => {
       return `invalid ${rw} of ${f.size} bytes through map handle ${rname}: a map pointer is not dereferencable`
     case VmFaultCode.CallFault:
       return `call #${f.detail} faulted: ${f.message}`
+    case VmFaultCode.AtomicNotAllowed:
+      // kernel/bpf/verifier.c check_atomic: "BPF_ATOMIC stores into R%d %s is not allowed"
+      return `BPF_ATOMIC stores into ${rname} (${at}) is not allowed`
     default:
       return `fault code ${f.code}`
   }

@@ -207,7 +207,7 @@ export const vmAccess = (frame: VmCallFrame, hi: number, lo: number, size: numbe
  * BPF_STX | BPF_ATOMIC of `size` (4, 8) bytes at (hi, lo) with operation `op` (the insn's imm),
  * source (sh, sl) and r0 (r0h, r0l) for CMPXCHG. Reads, computes, writes through vmLoad/vmStore;
  * CMPXCHG always writes (the old value back on a mismatch), so a read-only target faults either
- * way. On success the old value (zero-extended for W) is left in vm.scratch for FETCH/CMPXCHG.
+ * way. A packet target faults AtomicNotAllowed (the verifier refuses it; ctx: CtxAccess). On success the old value (zero-extended for W) is left in vm.scratch for FETCH/CMPXCHG.
  */
 export const vmAtomic = (
   vm: Vm,
@@ -221,6 +221,11 @@ export const vmAtomic = (
   r0l: number,
   insn: number
 ): number => {
+  // kernel/bpf/verifier.c check_atomic: no atomics into ctx, packet, flow keys or sockets
+  const pr = regionOf(vm, hi)
+  if (pr >= 0 && (vm.regions[pr] as VmRegion).kind === VmRegionKind.Packet) {
+    return fail(vm, VmFaultCode.AtomicNotAllowed, insn, hi, lo, size, 1, pr)
+  }
   let st = vmLoad(vm, undefined, hi, lo, size, insn, true)
   if (st < 0) return st
   const w = size === 8

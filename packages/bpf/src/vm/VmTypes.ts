@@ -154,7 +154,14 @@ export const enum VmFaultCode {
   /** load or store through a map handle (LD_IMM64 BPF_PSEUDO_MAP_FD): not dereferencable */
   NotDereferencable = -8,
   /** a helper or kfunc reported a fault (it filled `vm.fault.detail`/`message` itself) */
-  CallFault = -9
+  CallFault = -9,
+  /**
+   * BPF_STX | BPF_ATOMIC into the packet: the verifier's check_atomic refuses atomics whose
+   * destination is ctx, packet, flow keys or a socket (kernel/bpf/verifier.c, -EACCES); the VM
+   * cannot see pointer types at load, so it refuses the access when it happens (ctx atomics are
+   * already CtxAccess).
+   */
+  AtomicNotAllowed = -10
 }
 
 /**

@@ -23,6 +23,7 @@ import {
 } from "../../src/maps/datapath/MapHelpers.js"
 import { type ProgArrayMap, progArrayTailCall } from "../../src/maps/datapath/ProgArrayMap.js"
 import { createMap } from "../../src/maps/MapFactory.js"
+import { GPL_ONLY_HELPERS } from "../../src/object/License.js"
 import { BpfMapFlag, BpfMapType, BpfUpdateFlag, bpfMapTypeName, type MapSpec } from "../../src/object/MapSpec.js"
 import { VM_PTR_HI_BASE, type VmCallFrame, VmRegionKind } from "../../src/vm/VmTypes.js"
 import { load } from "./objectTestTools.js"
@@ -173,10 +174,22 @@ describe("createMap checks (map_alloc_check)", () => {
     expect(fails({ mapFlags: BpfMapFlag.RdonlyProg | BpfMapFlag.WronlyProg })).toMatch(/^EINVAL/)
     expect(fails({ type: BpfMapType.PercpuArray, mapFlags: BpfMapFlag.Mmapable })).toMatch(/^EINVAL: .*BPF_F_MMAPABLE/)
     expect(fails({ maxEntries: 0x10000000 })).toMatch(/^ENOMEM/)
+    // kernel/bpf/arraymap.c array_map_alloc_check: value_size > INT_MAX -> -E2BIG, before any allocation
+    expect(fails({ valueSize: 2 ** 31 })).toBe("E2BIG: map 'arr': value_size 2147483648 above INT_MAX (-E2BIG)")
   })
   test("hash: key and value sizes > 0; prog array value_size 4; redirect maps are the XDP program type's", () => {
     expect(fails({ type: BpfMapType.Hash, keySize: 0 })).toMatch(/^EINVAL/)
     expect(fails({ type: BpfMapType.Hash, mapFlags: BpfMapFlag.Mmapable })).toMatch(/^EINVAL/)
+  })
+  test("hash: -E2BIG before any allocation, at the kernel's bounds (checked with bpftool map create on 6.18)", () => {
+    const hash = (s: Partial<MapSpec>) => fails({ type: BpfMapType.Hash, keySize: 4, valueSize: 4, maxEntries: 1, mapFlags: BpfMapFlag.NoPrealloc, ...s })
+    // kernel/bpf/hashtab.c htab_map_alloc_check: key_size + value_size >= KMALLOC_MAX_SIZE (4 MiB) - sizeof(struct htab_elem) (48)
+    expect(hash({ valueSize: 4194252 })).toMatch(/^E2BIG: map 'arr': key_size 4 \+ value_size 4194252 >= KMALLOC_MAX_SIZE/)
+    expect(hash({ valueSize: 4194251 })).toBe("created")
+    // kernel/bpf/hashtab.c htab_map_alloc: roundup_pow_of_two(max_entries) > U32_MAX / sizeof(struct bucket) (16)
+    expect(hash({ maxEntries: 2 ** 27 + 1 })).toMatch(/^E2BIG: map 'arr': max_entries 134217729: 268435456 buckets/)
+    expect(hash({ maxEntries: 2 ** 31 + 1 })).toMatch(/^E2BIG/)
+    expect(hash({ maxEntries: 2 ** 27 })).toMatch(/^ENOMEM/) // the kernel allocates it; devtx's map cap
     expect(fails({ type: BpfMapType.ProgArray, valueSize: 8 })).toMatch(/^EINVAL: map 'arr': prog array value_size must be 4/)
     expect(fails({ type: BpfMapType.Xskmap })).toBe(
       "EOPNOTSUPP: map 'arr': BPF_MAP_TYPE_XSKMAP at run time is the XDP program type's (redirect targets), not built by createMap (-EOPNOTSUPP)"
@@ -189,6 +202,22 @@ describe("createMap checks (map_alloc_check)", () => {
     expect(data.valueRegion.view.getInt32(0, true)).toBe(-3)
     expect(data.valueRegion.writable).toBe(true)
     expect(create(g[1]!).valueRegion.writable).toBe(false)
+  })
+  test(".rodata through bpf_map_update_elem / bpf_map_delete_elem: -EACCES, nothing written", () => {
+    // kernel/bpf/verifier.c record_func_map: update/delete on a BPF_F_RDONLY_PROG map is
+    // refused at load ("write into map forbidden", -EACCES)
+    const g = load("globals.o").maps
+    const ro = g.find((m) => m.kind === "rodata")!
+    expect(ro.mapFlags & BpfMapFlag.RdonlyProg).toBe(BpfMapFlag.RdonlyProg)
+    const map = create(ro)
+    const before = map.valueRegion.bytes.slice()
+    const f = frameFor(map)
+    f.dv.setUint32(0, 0, true)
+    expect(ro.valueSize).toBeLessThanOrEqual(56) // the value fits the frame's 64-byte stack after the key
+    for (let i = 8; i < 8 + ro.valueSize; i++) f.dv.setUint8(i, 0xa5)
+    expect(f.update(0, 8, BpfUpdateFlag.Any)).toEqual(neg(Errno.EACCES))
+    expect(f.remove(0)).toEqual(neg(Errno.EACCES))
+    expect(map.valueRegion.bytes).toEqual(before)
   })
 })
 
@@ -208,6 +237,12 @@ describe.runIf(existsSync(VMLINUX))("constants against the running kernel's BTF"
     expect(enumerators.get("BPF_FUNC_map_lookup_elem")).toBe(BPF_FUNC_map_lookup_elem)
     expect(enumerators.get("BPF_FUNC_map_update_elem")).toBe(BPF_FUNC_map_update_elem)
     expect(enumerators.get("BPF_FUNC_map_delete_elem")).toBe(BPF_FUNC_map_delete_elem)
+  })
+  test("enum bpf_func_id: every GPL-only helper the loader refuses for a non-GPL program", () => {
+    for (const [id, name] of GPL_ONLY_HELPERS) {
+      const n = `BPF_FUNC_${name.replace(/^bpf_/, "")}`
+      expect([n, enumerators.get(n)]).toEqual([n, id])
+    }
   })
   test("update flags and map flags", () => {
     expect([enumerators.get("BPF_ANY"), enumerators.get("BPF_NOEXIST"), enumerators.get("BPF_EXIST"), enumerators.get("BPF_F_LOCK")]).toEqual([

@@ -35,6 +35,12 @@ describe("fixtures the loader refuses", () => {
       `ObjectLicenseError: license: prog 'bad_prog': cannot call GPL-restricted function bpf_trace_printk#6 from non-GPL compatible program (license "Proprietary")`
     ],
     [
+      // bpf_get_current_task (35) is .gpl_only (kernel/trace/bpf_trace.c) and reachable from XDP
+      // through bpf_base_func_proto for CAP_PERFMON (kernel/bpf/helpers.c)
+      "bad_gpltask.o",
+      `ObjectLicenseError: license: prog 'bad_prog': cannot call GPL-restricted function bpf_get_current_task#35 from non-GPL compatible program (license "Proprietary")`
+    ],
+    [
       "bad_kfunc_nongpl.o",
       `ObjectLicenseError: license: prog 'bad_prog': cannot call kernel function bpf_xdp_metadata_rx_timestamp from non-GPL compatible program (license "Proprietary")`
     ],

@@ -36,7 +36,8 @@ import {
   VM_MAX_TAIL_CALL_CNT,
   type VmCallFn,
   VmFaultCode,
-  type VmProgram
+  type VmProgram,
+  vmRunError
 } from "@devtx/bpf"
 import { describe, expect, it } from "vitest"
 import { ENGINES, load, newRig } from "./VmSupport.js"
@@ -98,6 +99,19 @@ describe("instruction classes", () => {
       // an atomic on read-only memory faults even when CMPXCHG would not store
       const ro = load(rig, [ldImm64(6, 0, 0, 2), mov64Imm(0, 1), mov64Imm(2, 2), atomic(BPF_W, BPF_CMPXCHG, 6, 2, 0), exit()], engine)
       expect(ro.run(0, 0)).toBe(VmFaultCode.ReadOnly)
+    })
+    it(`${engine}: atomics into the packet fault, the packet untouched (verifier check_atomic refuses them)`, () => {
+      // kernel/bpf/verifier.c check_atomic: "BPF_ATOMIC stores into R6 pkt is not allowed" (-EACCES)
+      for (const op of [BPF_ADD, BPF_ADD | BPF_FETCH, BPF_XCHG, BPF_CMPXCHG]) {
+        const rig = newRig()
+        const before = rig.packet.slice()
+        const p = load(rig, [ldImm64(6, Vm.ptrHi(rig.packetRegion), 0), mov64Imm(0, 0), mov64Imm(2, 1), atomic(BPF_W, op, 6, 2, 4), exit()], engine)
+        expect(p.run(0, 0), `op ${op}`).toBe(VmFaultCode.AtomicNotAllowed)
+        expect(rig.packet).toEqual(before)
+        const e = vmRunError(rig.vm)
+        expect(e.kind).toBe("AtomicNotAllowed")
+        expect(e.message).toBe(`${p.name}: insn 4: BPF_ATOMIC stores into packet (packet+4) is not allowed`)
+      }
     })
     it(`${engine}: JMP compares 64 bits, JMP32 the low 32; signed vs unsigned`, () => {
       const rig = newRig()

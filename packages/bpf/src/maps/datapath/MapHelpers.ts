@@ -11,9 +11,13 @@
  * names the frame's MapValue region over the map's value bytes (found by identity of the bytes, cached). A bad map or a key/value
  * outside its region (what the verifier would have refused) gives NULL / -EFAULT instead of a fault;
  * flags with high bits set (u64 flags > BPF_EXIST) give -EINVAL as the map's update does.
+ * Update and delete on a map created with BPF_F_RDONLY_PROG (`.rodata`) give -EACCES and change
+ * nothing: the verifier refuses such a call at load with -EACCES ("write into map forbidden",
+ * kernel/bpf/verifier.c record_func_map).
  * Negative results are 64-bit: r0's high half is 0xffffffff. No allocation.
  */
 import { Errno } from "../../kernel/Errno.js"
+import { BpfMapFlag } from "../../object/MapSpec.js"
 import { VM_PTR_HI_BASE, type VmCallFn, type VmCallFrame, type VmRegion, VmRegionKind } from "../../vm/VmTypes.js"
 import type { BpfMap } from "./BpfMap.js"
 
@@ -71,6 +75,7 @@ export const bpfMapLookupElem: VmCallFn = (frame, r1h, _r1l, r2h, r2l) => {
 export const bpfMapUpdateElem: VmCallFn = (frame, r1h, _r1l, r2h, r2l, r3h, r3l, r4h, r4l) => {
   const map = mapOf(frame, r1h)
   if (map === undefined || r4h !== 0) return errno(frame, -Errno.EINVAL)
+  if ((map.spec.mapFlags & BpfMapFlag.RdonlyProg) !== 0) return errno(frame, -Errno.EACCES)
   const key = span(frame, r2h, r2l, map.spec.keySize)
   const value = span(frame, r3h, r3l, map.spec.valueSize)
   if (key === undefined || value === undefined) return errno(frame, -Errno.EFAULT)
@@ -80,6 +85,7 @@ export const bpfMapUpdateElem: VmCallFn = (frame, r1h, _r1l, r2h, r2l, r3h, r3l,
 export const bpfMapDeleteElem: VmCallFn = (frame, r1h, _r1l, r2h, r2l) => {
   const map = mapOf(frame, r1h)
   if (map === undefined) return errno(frame, -Errno.EINVAL)
+  if ((map.spec.mapFlags & BpfMapFlag.RdonlyProg) !== 0) return errno(frame, -Errno.EACCES)
   const key = span(frame, r2h, r2l, map.spec.keySize)
   if (key === undefined) return errno(frame, -Errno.EFAULT)
   return errno(frame, map.delete(key.bytes, r2l >>> 0))

@@ -53,6 +53,12 @@ int bad_prog(struct xdp_md *ctx)
 #ifdef BAD_GPLONLY
 	bpf_printk("x");
 #endif
+#ifdef BAD_GPLTASK
+	/* bpf_get_current_task: .gpl_only (kernel/trace/bpf_trace.c), reachable from XDP through
+	 * bpf_base_func_proto for CAP_PERFMON (kernel/bpf/helpers.c) */
+	if (bpf_get_current_task() == 0)
+		r = XDP_DROP;
+#endif
 #ifdef BAD_KFUNC_NONGPL
 	__u64 ts;
 	bpf_xdp_metadata_rx_timestamp(ctx, &ts);
@@ -61,7 +67,7 @@ int bad_prog(struct xdp_md *ctx)
 }
 
 #ifndef BAD_NOLICENSE
-#if defined(BAD_GPLONLY) || defined(BAD_KFUNC_NONGPL)
+#if defined(BAD_GPLONLY) || defined(BAD_GPLTASK) || defined(BAD_KFUNC_NONGPL)
 char LICENSE[] SEC("license") = "Proprietary";
 #else
 char LICENSE[] SEC("license") = "GPL";

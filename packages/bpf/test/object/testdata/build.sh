@@ -14,7 +14,7 @@ bpf() { # $1 source stem, $2 target, $3 output, $4.. extra flags
 }
 for p in progs maps globals kfunc core; do bpf "$p" bpf "$p.o"; done
 for p in progs maps globals; do bpf "$p" bpfeb "$p.bpfeb.o"; done
-for v in NOLICENSE KSYMVAR KCONFIG UNKNOWNSEC GPLONLY KFUNC_NONGPL STATIC MAPKEY LEGACYMAPS; do
+for v in NOLICENSE KSYMVAR KCONFIG UNKNOWNSEC GPLONLY GPLTASK KFUNC_NONGPL STATIC MAPKEY LEGACYMAPS; do
   bpf bad bpf "bad_$(echo $v | tr 'A-Z' 'a-z').o" "-DBAD_$v"
 done
 chmod 0644 ./*.o
