@@ -6,7 +6,20 @@
  * operations, for the core suite) it processed; `mpps` = 1000 / ns_per_packet; `rme` is tinybench's
  * relative margin of error in percent; `samples` the timed iterations; `ratio_to_floor` is
  * ns_per_packet over the raw fixed-offset floor measured in the same worker (same driver, same
- * hint count), or null where a floor does not apply (core suite) or was not measured.
+ * hint set), or null where a floor does not apply (core suite) or was not measured.
+ *
+ * Optional keys (added later; a reader must accept rows without them):
+ *   hint_set   the hints the row's program reads, by name (RX: hash, timestamp, vlan-tag, checksum;
+ *              TX: tx-timestamp, l4-checksum); absent = the first `hints` of the path's order
+ *   lane       where the figure comes from: "model" (absent: devtx's JS model on V8), "vm" (a
+ *              clang-built BPF object run by devtx's eBPF VM over the modelled NICs), "kernel"
+ *              (the same object loaded on the running kernel, device-bound to a veth)
+ *   insns_per_packet, kfunc_insns_per_packet   (vm lane) BPF instructions executed per packet by
+ *              the program, and by the kfuncs it called (the architecture-neutral figure)
+ *   xlated_insns, jited_bytes   (kernel lane) the verifier's translated instruction count and the
+ *              JIT image size (bpftool prog show), beside bpf_stats' ns_per_packet
+ *   mode       the xdp-bench mode the RX program ran in (drop when absent: XDP_DROP, no skb)
+ *   size       frame length in bytes when every frame of the batch has one size (absent: the corpus)
  */
 export type BenchPath = "rx" | "tx-submit" | "tx-complete" | "placement" | "core"
 
@@ -38,7 +51,18 @@ export interface BenchResultRow {
   readonly unit: "packet" | "op"
   /** what the floor of this row is, when it is not the raw-fixed probe with the same hints */
   readonly floor?: string
+  readonly hint_set?: ReadonlyArray<string>
+  readonly lane?: BenchLane
+  readonly insns_per_packet?: number
+  readonly kfunc_insns_per_packet?: number
+  readonly xlated_insns?: number
+  readonly jited_bytes?: number
+  readonly mode?: string
+  readonly size?: number
 }
+
+/** model: devtx's JS model on V8; vm: a BPF object in devtx's eBPF VM; kernel: the running kernel */
+export type BenchLane = "model" | "vm" | "kernel"
 
 /** A style/driver/suite combination that was not measured, and why. */
 export interface BenchSkip {
@@ -61,6 +85,12 @@ export interface BenchMeta {
   readonly batch: number
   readonly filter: string | null
   readonly durationS: number
+  /** run options (absent: the defaults — every driver, rxdrop, the corpus, the default configuration) */
+  readonly drivers?: ReadonlyArray<string>
+  readonly mode?: string
+  readonly size?: number
+  readonly pcap?: string
+  readonly config?: string
 }
 
 export interface BenchResultsFile {

@@ -11,7 +11,8 @@ import * as os from "node:os"
 import { join } from "node:path"
 import { Worker } from "node:worker_threads"
 import type { BenchMeta, BenchResultRow, BenchResultsFile, BenchSkip } from "./BenchResult.js"
-import { type BenchGroup, benchGroups, groupName, runGroup } from "./Groups.js"
+import { BENCH_DRIVERS, type BenchGroup, benchGroups, groupName, runGroup } from "./Groups.js"
+import { type BenchInput, setBenchInput } from "./harness/BenchInput.js"
 import { FULL_TIMING, QUICK_TIMING, type TimingPlan } from "./harness/Timing.js"
 import { renderHtml } from "./report/HtmlReport.js"
 import { renderMarkdown } from "./report/MarkdownReport.js"
@@ -29,6 +30,11 @@ export interface BenchOptions {
   readonly inProcess?: boolean
   /** progress lines (default: a bar on stderr when it is a TTY, else nothing) */
   readonly onProgress?: (line: string) => void
+  /** driver names to run (default: every bench driver) */
+  readonly drivers?: ReadonlyArray<string>
+  /** frames, size, mode and configuration overlay (BenchInput.ts); `configFrom` names the overlay's file */
+  readonly input?: BenchInput
+  readonly configFrom?: string
 }
 
 export interface GroupJob {
@@ -37,6 +43,7 @@ export interface GroupJob {
   readonly batch: number
   readonly quick: boolean
   readonly filter: string | undefined
+  readonly input: BenchInput
 }
 
 export type GroupMessage =
@@ -50,17 +57,22 @@ export type GroupMessage =
 export const MIN_BATCH = 4096
 
 export const runGroupJob = (job: GroupJob, post: (m: GroupMessage) => void): Promise<void> => {
+  setBenchInput(job.input)
+  const mode = job.input.mode ?? "drop"
+  const size = job.input.size
+  // every row says the run's frame size, and the RX-path rows the mode their programs ran in
+  const keys = (row: BenchResultRow): BenchResultRow => ({ ...row, ...(size === undefined ? {} : { size }), ...(mode !== "drop" && row.path === "rx" ? { mode } : {}) })
   const ctx: SuiteContext = {
     plan: job.plan,
     batch: job.batch,
     quick: job.quick,
     filter: job.filter === undefined ? undefined : new RegExp(job.filter),
-    row: (row) => post({ type: "row", row }),
+    row: (row) => post({ type: "row", row: keys(row) }),
     skip: (skip) => post({ type: "skip", skip }),
     check: (line) => post({ type: "check", line }),
     progress: (task) => post({ type: "progress", task })
   }
-  return runGroup(job.group, ctx)
+  return runGroup(job.group, ctx).finally(() => setBenchInput({}))
 }
 
 const inWorker = (job: GroupJob, on: (m: GroupMessage) => void): Promise<void> =>
@@ -93,13 +105,31 @@ const progressBar = (): ((done: number, total: number, task: string) => void) | 
   }
 }
 
+export class BenchConfigError extends Error {
+  constructor(readonly key: string, readonly driver: string, readonly known: ReadonlyArray<string>) {
+    super(`--config: '${key}' is not a ${driver} configuration key (${driver} has: ${known.join(", ")}); a key of one driver only needs --driver`)
+  }
+}
+
+/** Every overlay key must be a configuration key of every driver the run uses: a typo is an error, not a silent default. */
+export const checkConfigOverlay = (drivers: ReadonlyArray<string> | undefined, config: Readonly<Record<string, unknown>> | undefined): void => {
+  if (config === undefined) return
+  for (const d of BENCH_DRIVERS.filter((x) => drivers === undefined || drivers.includes(x.name))) {
+    const known = Object.keys(d.defaultConfig as Record<string, unknown>)
+    const bad = Object.keys(config).find((k) => !known.includes(k))
+    if (bad !== undefined) throw new BenchConfigError(bad, d.name, known)
+  }
+}
+
 /** Run the benchmark; write the results and reports when `out` is given. */
 export const runBench = async (options: BenchOptions = {}): Promise<BenchResultsFile> => {
   const quick = options.quick ?? false
   const batch = options.batch ?? MIN_BATCH
   const plan = options.timing ?? (quick ? QUICK_TIMING : FULL_TIMING)
   const filterRe = options.filter === undefined ? undefined : new RegExp(options.filter)
-  const groups = benchGroups()
+  const groups = benchGroups(options.drivers)
+  const input: BenchInput = options.input ?? {}
+  checkConfigOverlay(options.drivers, input.config)
   const rows: BenchResultRow[] = []
   const skipped: BenchSkip[] = []
   const checks: string[] = []
@@ -107,7 +137,7 @@ export const runBench = async (options: BenchOptions = {}): Promise<BenchResults
   const bar = options.onProgress === undefined ? progressBar() : undefined
   let done = 0
   for (const group of groups) {
-    const job: GroupJob = { group, plan, batch, quick, filter: options.filter }
+    const job: GroupJob = { group, plan, batch, quick, filter: options.filter, input }
     const on = (m: GroupMessage): void => {
       if (m.type === "row") rows.push(m.row)
       else if (m.type === "skip") skipped.push(m.skip)
@@ -135,7 +165,12 @@ export const runBench = async (options: BenchOptions = {}): Promise<BenchResults
     os: `${os.type()} ${os.release()} ${os.arch()}`,
     batch,
     filter: filterRe === undefined ? null : filterRe.source,
-    durationS: Math.round((Date.now() - started) / 100) / 10
+    durationS: Math.round((Date.now() - started) / 100) / 10,
+    ...(options.drivers === undefined ? {} : { drivers: options.drivers }),
+    ...(input.mode === undefined || input.mode === "drop" ? {} : { mode: input.mode }),
+    ...(input.size === undefined ? {} : { size: input.size }),
+    ...(input.framesFrom === undefined ? {} : { pcap: input.framesFrom }),
+    ...(options.configFrom === undefined ? {} : { config: options.configFrom })
   }
   const results: BenchResultsFile = { meta, results: rows, skipped, checks }
   if (options.out !== undefined) writeResults(options.out, results)

@@ -8,11 +8,12 @@
  * rings up to 4096 (ice) / 8192 (sim, mlx5)), 4 KiB frames (mlx5e needs MTU + 594 bytes in a linear buffer). The timed function is `poll()`:
  * the driver's NAPI poll over the whole batch, running the attached program on each packet.
  */
-import { type DriverPackage, decodeDriverConfig, generateCorpus, type NetDevice } from "@devtx/core"
+import { type DriverPackage, decodeDriverConfig, type NetDevice } from "@devtx/core"
 import { Effect } from "effect"
+import { benchFrames, benchInput, benchMode } from "./BenchInput.js"
 import { captureDeviceState, type DeviceState, restoreDeviceState } from "./DeviceReplay.js"
 
-export const CORPUS_SEED = 0x62656e63 // "benc"
+export { CORPUS_SEED } from "./BenchInput.js"
 
 export interface RxRig {
   readonly driver: string
@@ -32,15 +33,10 @@ export class RigFillError extends Error {
   }
 }
 
-let corpusCache: ReadonlyArray<Uint8Array> | undefined
-const corpusFrames = (): ReadonlyArray<Uint8Array> => {
-  if (corpusCache === undefined) corpusCache = generateCorpus({ seed: CORPUS_SEED, count: 2048 }).map((f) => f.bytes)
-  return corpusCache
-}
-
-/** Offer corpus frames until queue 0 holds `batch` completions. */
+/** Offer the run's frames (BenchInput.ts: the corpus by default) until queue 0 holds `batch` completions. */
 export const fillRing = (dev: NetDevice, batch: number, startAt = 0): number => {
-  const frames = corpusFrames()
+  const frames = benchFrames()
+  if (frames.length === 0) return dev.rxPending(0)
   let i = startAt
   let guard = 0
   while (dev.rxPending(0) < batch && guard < batch * 4) {
@@ -53,9 +49,12 @@ export const fillRing = (dev: NetDevice, batch: number, startAt = 0): number => 
 }
 
 export const rxConfigFor = (driver: string, batch: number): Record<string, unknown> => {
-  const common = { rxQueues: 1, ringSize: Math.max(64, batch), frameSize: 4096 }
-  if (driver === "mlx5") return { ...common, tsFormat: "real-time", cqeCompression: false, rxTimestamp: "all" }
-  return common
+  let ring = 64
+  while (ring < batch) ring <<= 1
+  // XDP_TX (mode tx): the TX ring takes the whole batch, so no frame is dropped for want of a slot
+  const common = { rxQueues: 1, ringSize: Math.max(64, batch), frameSize: 4096, ...(benchMode() === "tx" ? { txRingSize: ring } : {}) }
+  const own = driver === "mlx5" ? { ...common, tsFormat: "real-time", cqeCompression: false, rxTimestamp: "all" } : common
+  return { ...own, ...benchInput().config }
 }
 
 export const makeRxRig = <C>(driver: DriverPackage<C>, batch: number, ifindex = 2, startAt = 0): RxRig => {

@@ -29,7 +29,6 @@
 import {
   type DriverPackage,
   decodeDriverConfig,
-  generateCorpus,
   type NetDevice,
   registerUmem,
   XdpDescOption,
@@ -44,8 +43,8 @@ import {
 } from "@devtx/core"
 import { L4Location, l4Locate } from "@devtx/programs"
 import { Effect } from "effect"
+import { benchFrames, benchInput } from "./BenchInput.js"
 import { captureDeviceState, type DeviceState, restoreDeviceState } from "./DeviceReplay.js"
-import { CORPUS_SEED } from "./RxRig.js"
 
 export const TX_NAPI_BUDGET = 64
 const CHUNK = 4096
@@ -88,21 +87,22 @@ const pow2 = (n: number): number => {
 }
 
 let txFrames: ReadonlyArray<Uint8Array> | undefined
-/** UDP / TCP frames of 60..1514 bytes from the bench corpus, in corpus order. */
+let txFramesOf: ReadonlyArray<Uint8Array> | undefined
+/** UDP / TCP frames of 60..1514 bytes from the run's frames (BenchInput.ts: the corpus by default), in order. */
 export const txCorpus = (): ReadonlyArray<Uint8Array> => {
-  if (txFrames === undefined) {
+  const all = benchFrames()
+  if (txFrames === undefined || txFramesOf !== all) {
     const loc = new L4Location()
-    txFrames = generateCorpus({ seed: CORPUS_SEED, count: 2048 })
-      .map((f) => f.bytes)
-      .filter((b) => b.length >= 60 && b.length <= 1514 && l4Locate(b, 0, b.length, loc) === 0)
+    txFrames = all.filter((b) => b.length >= 60 && b.length <= 1514 && l4Locate(b, 0, b.length, loc) === 0)
+    txFramesOf = all
   }
   return txFrames
 }
 
 export const txConfigFor = (driver: string, batch: number): Record<string, unknown> => {
   const common = { rxQueues: 1, ringSize: 64, txRingSize: pow2(batch), frameSize: 4096 }
-  if (driver === "mlx5") return { ...common, tsFormat: "real-time", cqeCompression: false, rxTimestamp: "all", xdpTxMpwqe: false }
-  return common
+  const own = driver === "mlx5" ? { ...common, tsFormat: "real-time", cqeCompression: false, rxTimestamp: "all", xdpTxMpwqe: false } : common
+  return { ...own, ...benchInput().config }
 }
 
 /**
@@ -138,6 +138,7 @@ export const makeTxRig = <C>(driver: DriverPackage<C>, batch: number, xskMetadat
     sockets.push(xsk)
   }
   const frames = txCorpus()
+  if (frames.length === 0) throw new TxRigError(driver.name, "frames", "the run's frames hold no UDP or TCP frame of 60..1514 bytes to transmit")
   const mem = umem.area.bytes
   const view = umem.area.view
   const addrs = new Uint32Array(batch)

@@ -1,9 +1,9 @@
 /**
- * The btf-id style RX probe for k hints (Jesper Brouer's per-packet BTF-id hints, RFC v1 / RFCv2
+ * The btf-id style RX probe for a hint set (Jesper Brouer's per-packet BTF-id hints, RFC v1 / RFCv2
  * 2022; the driver side is drivers-sim SimBtfIdHints.ts, the full program programs
  * BtfIdHintsProgram.ts): the driver writes a hints struct ending at `data` whose last member is
  * its BTF id; the program reads the id at data - 4 (u32 type id; the bench runs btfIdWidth 4),
- * switches on it to pick the layout (v1 without, v2 with the RX timestamp), and reads the first k
+ * switches on it to pick the layout (v1 without, v2 with the RX timestamp), and reads the set's
  * hints into the same probe record as every other RX style (ProbeRecord.ts), returning XDP_DROP.
  *
  * Layouts are resolved once at load against the driver's hints BTF: the type ids and sizes of the
@@ -25,7 +25,7 @@ import { type Btf, BtfKind } from "@devtx/bpf"
 import { EthProto, htons, type XdpProgramFn, XdpChecksum } from "@devtx/core"
 import { discoverHintStructs } from "@devtx/programs"
 import { Result } from "effect"
-import { type ProbeSink, REC_WORDS } from "./ProbeRecord.js"
+import { type HintMask, type ProbeSink, REC_WORDS } from "./ProbeRecord.js"
 
 const XDP_DROP = 1
 const ENODATA = -61
@@ -99,16 +99,16 @@ const hintCode = (L: HintsLayout): ReadonlyArray<string> => [
   `if ((f & ${F_SIM_CSUM}) !== 0) { const t = f & 3; r[b + 9] = 0; r[b + 10] = t === 2 ? ${XdpChecksum.COMPLETE} : t === 1 ? ${XdpChecksum.UNNECESSARY} : ${XdpChecksum.NONE}; r[b + 11] = t === 2 ? v.getUint32(s + ${L.csum}, true) : 0; r[b + 12] = (f >>> 2) & 3 } else { r[b + 9] = ${ENODATA}; r[b + 10] = 0; r[b + 11] = 0; r[b + 12] = 0 }`
 ]
 
-/** The k-hint btf-id probe over the two layouts. */
-export const btfIdProbe = (layouts: { readonly v1: HintsLayout; readonly v2: HintsLayout }, hints: number, sink: ProbeSink): XdpProgramFn => {
+/** The btf-id probe of a hint set over the two layouts. */
+export const btfIdProbe = (layouts: { readonly v1: HintsLayout; readonly v2: HintsLayout }, mask: HintMask, sink: ProbeSink, verdict = XDP_DROP): XdpProgramFn => {
   const branch = (L: HintsLayout) =>
-    [`const s = data - ${L.size}; const f = v.getUint32(s + ${L.flags}, true);`, ...hintCode(L).slice(0, hints)].map((l) => `      ${l}`).join("\n")
+    [`const s = data - ${L.size}; const f = v.getUint32(s + ${L.flags}, true);`, ...hintCode(L).filter((_, i) => (mask & (1 << i)) !== 0)].map((l) => `      ${l}`).join("\n")
   const src = [
     `"use strict";`,
     `const r = sink.rec, cur = sink.cursor, mask = sink.mask;`,
-    `return function probe_btf_id_${hints}(ctx) {`,
+    `return function probe_btf_id_m${mask}(ctx) {`,
     `  const v = ctx.area.view, data = ctx.data, ml = data - ctx.dataMeta;`,
-    `  if (ml < 4) return ${XDP_DROP};`,
+    `  if (ml < 4) return ${verdict};`,
     `  const id = v.getUint32(data - 4, true);`,
     `  if (id === ${layouts.v2.typeId} && ml >= ${layouts.v2.size}) {`,
     `    const b = (cur[0]++ & mask) * ${REC_WORDS};`,
@@ -117,7 +117,7 @@ export const btfIdProbe = (layouts: { readonly v1: HintsLayout; readonly v2: Hin
     `    const b = (cur[0]++ & mask) * ${REC_WORDS};`,
     `    {\n${branch(layouts.v1)}\n    }`,
     `  }`,
-    `  return ${XDP_DROP};`,
+    `  return ${verdict};`,
     `}`
   ].join("\n")
   return (new Function("sink", src) as (s: ProbeSink) => XdpProgramFn)(sink)

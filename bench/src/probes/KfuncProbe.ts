@@ -1,5 +1,5 @@
 /**
- * The kfunc-style RX probe for k hints: an XDP program that calls the first k metadata kfuncs
+ * The kfunc-style RX probe for a hint set: an XDP program that calls the set's metadata kfuncs
  * (ProbeRecord.ts order), stores what they return in the probe record and returns XDP_DROP (an
  * rxdrop benchmark, like the published ice figures). Its kfunc calls are bound by the loader in
  * the mode under test (generic / dev-bound / inlined, @devtx/kfuncs loadBound).
@@ -10,7 +10,7 @@
  * identifiers go into the source.
  */
 import { RxChecksumOut, RxHashOut, RxTimestampOut, RxVlanTagOut, type RxKfuncs, type XdpProgramFn, type XdpProgramSpec } from "@devtx/core"
-import { HINT_KFUNCS, HINT_ORDER, type ProbeSink, REC_WORDS } from "./ProbeRecord.js"
+import { HINT_KFUNCS, type HintMask, hintNames, type ProbeSink, REC_WORDS } from "./ProbeRecord.js"
 
 const XDP_DROP = 1
 
@@ -21,42 +21,43 @@ const HINT_CALL: ReadonlyArray<string> = [
   `rc = K_rxChecksum(ctx, cOut); if (rc === 0) { r[b + 9] = 0; r[b + 10] = cOut.ipSummed; r[b + 11] = cOut.cksum; r[b + 12] = cOut.cksumLevel } else { r[b + 9] = rc; r[b + 10] = 0; r[b + 11] = 0; r[b + 12] = 0 }`
 ]
 
-export const kfuncProbeSource = (hints: number, tag: string): string =>
+export const kfuncProbeSource = (mask: HintMask, tag: string, verdict = XDP_DROP): string =>
   [
     `"use strict";`,
     `const hOut = new Outs.RxHashOut(), tOut = new Outs.RxTimestampOut(), vOut = new Outs.RxVlanTagOut(), cOut = new Outs.RxChecksumOut();`,
     `const r = sink.rec, cur = sink.cursor, mask = sink.mask;`,
-    `return function probe_${tag}_${hints}(ctx) {`,
+    `return function probe_${tag}_m${mask}(ctx) {`,
     `  const b = (cur[0]++ & mask) * ${REC_WORDS};`,
     `  let rc = 0;`,
-    ...HINT_CALL.slice(0, hints).map((l) => `  ${l}`),
-    `  return ${XDP_DROP};`,
+    ...HINT_CALL.filter((_, i) => (mask & (1 << i)) !== 0).map((l) => `  ${l}`),
+    `  return ${verdict};`,
     `}`
   ].join("\n")
 
 const OUTS = { RxHashOut, RxTimestampOut, RxVlanTagOut, RxChecksumOut }
 
-export const kfuncProbeSpec = (hints: number, tag: string, sink: ProbeSink): XdpProgramSpec => ({
-  name: `probe_${tag}_${hints}`,
-  kfuncs: HINT_ORDER.slice(0, hints).map((h) => HINT_KFUNCS[h]),
+/** `verdict`: what the program returns (XDP_DROP unless the run's mode says otherwise, BenchInput.ts) */
+export const kfuncProbeSpec = (mask: HintMask, tag: string, sink: ProbeSink, verdict = XDP_DROP): XdpProgramSpec => ({
+  name: `probe_${tag}_m${mask}`,
+  kfuncs: hintNames(mask).map((h) => HINT_KFUNCS[h]),
   instantiate: (env) => {
     const k: RxKfuncs = env.kfuncs
     // generated program text: numbers and fixed identifiers only
-    const make = new Function("K_rxHash", "K_rxTimestamp", "K_rxVlanTag", "K_rxChecksum", "Outs", "sink", kfuncProbeSource(hints, tag)) as (
+    const make = new Function("K_rxHash", "K_rxTimestamp", "K_rxVlanTag", "K_rxChecksum", "Outs", "sink", kfuncProbeSource(mask, tag, verdict)) as (
       ...a: unknown[]
     ) => XdpProgramFn
     return make(k.rxHash, k.rxTimestamp, k.rxVlanTag, k.rxChecksum, OUTS, sink)
   }
 })
 
-/** The empty program: the poll loop's fixed per-packet cost (no hint read, XDP_DROP). */
-export const emptyProbeSpec = (sink: ProbeSink): XdpProgramSpec => ({
+/** The empty program: the poll loop's fixed per-packet cost (no hint read; XDP_DROP in the default mode). */
+export const emptyProbeSpec = (sink: ProbeSink, verdict = XDP_DROP): XdpProgramSpec => ({
   name: "probe_empty",
   kfuncs: [],
   instantiate: () => {
     const make = new Function(
       "sink",
-      `"use strict"; const cur = sink.cursor; return function probe_empty(ctx) { cur[0]++; return ${XDP_DROP} }`
+      `"use strict"; const cur = sink.cursor; return function probe_empty(ctx) { cur[0]++; return ${verdict} }`
     ) as (s: ProbeSink) => XdpProgramFn
     return make(sink)
   }

@@ -6,7 +6,8 @@
  *              ((t & CQE_RSS_HTYPE_L4) >> 6)], t = rss_hash_type u8 @16 (the 16-entry table)
  *   timestamp: real-time CQE format (the benchmark configures tsFormat "real-time"):
  *              ns = timestamp_h (seconds, be32 @48) * NSEC_PER_SEC + timestamp_l (ns, be32 @52),
- *              as u64 halves without BigInt (mlx5_real_time_cyc2time)
+ *              mlx5_real_time_cyc2time, through core's u64SecNsecToNs — the conversion the driver's
+ *              kfunc calls too, so the floor and the kfunc differ only in how they reach the CQE
  *   vlan-tag:  l4_l3_hdr_type u8 @29 bit 0 (CQE_VLAN_STRIPPED) ? (htons(ETH_P_8021Q) — the CQE
  *              has no TPID — and vlan_info be16 @30) : -ENODATA
  *   checksum:  (PROPOSED, no mainline mlx5 op) with an XDP program attached mlx5e sets
@@ -16,7 +17,7 @@
  * NETIF_F_RXCSUM on, rx_filter HWTSTAMP_FILTER_ALL, the real-time clock format, no CQE
  * compression — each of which the kfunc checks per call.
  */
-import { EthProto, htons, XdpChecksum } from "@devtx/core"
+import { EthProto, htons, U64, u64SecNsecToNs, XdpChecksum } from "@devtx/core"
 import { MLX5_XDP_RSS_TYPE } from "@devtx/drivers-mlx"
 import type { RawHintTemplate } from "./RawProbe.js"
 
@@ -42,16 +43,12 @@ export const mlx5RawHints: RawHintTemplate = {
   hints: [
     (rd) =>
       `{ const t = ${rd("rss_hash_type")}; r[b] = 0; r[b + 1] = ${rd("rss_hash_result")}; r[b + 2] = RSS_TYPE[(t & 12) | ((t >>> 6) & 3)] }`,
-    (rd) =>
-      `{ const s = ${rd("timestamp_h")}, n = ${rd("timestamp_l")}; ` +
-      `const a = (s & 65535) * 1000000000 + n, q = (s >>> 16) * 1000000000; ` +
-      `const qh = Math.floor(q / 65536), L = a + (q - qh * 65536) * 65536, lh = Math.floor(L / 4294967296); ` +
-      `r[b + 3] = 0; r[b + 4] = qh + lh; r[b + 5] = L - lh * 4294967296 }`,
+    (rd) => `SEC_NSEC_TO_NS(NS, ${rd("timestamp_h")}, ${rd("timestamp_l")}); r[b + 3] = 0; r[b + 4] = NS.hi; r[b + 5] = NS.lo;`,
     (rd) =>
       `if ((${rd("l4_l3_hdr_type")} & 1) !== 0) { r[b + 6] = 0; r[b + 7] = ${htons(EthProto.P_8021Q)}; r[b + 8] = ${rd("vlan_info")} } else { r[b + 6] = ${ENODATA}; r[b + 7] = 0; r[b + 8] = 0 }`,
     (rd) =>
       `if ((${rd("hds_ip_ext")} & ${L3_L4_OK}) === ${L3_L4_OK}) { r[b + 9] = 0; r[b + 10] = ${XdpChecksum.UNNECESSARY}; r[b + 11] = 0; r[b + 12] = ${rd("tls_outer_l3_tunneled")} & 1 } ` +
       `else { r[b + 9] = 0; r[b + 10] = ${XdpChecksum.NONE}; r[b + 11] = 0; r[b + 12] = 0 }`
   ],
-  env: { RSS_TYPE: Int32Array.from(MLX5_XDP_RSS_TYPE) }
+  env: { RSS_TYPE: Int32Array.from(MLX5_XDP_RSS_TYPE), SEC_NSEC_TO_NS: u64SecNsecToNs, NS: new U64() }
 }

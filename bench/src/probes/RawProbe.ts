@@ -1,5 +1,5 @@
 /**
- * The raw-style RX probes for k hints: the program reads the driver's own descriptor and carries
+ * The raw-style RX probes for a hint set: the program reads the driver's own descriptor and carries
  * that NIC's decode logic (status bits -> -ENODATA, the RSS type table, the timestamp format, the
  * checksum decision), writing the same probe record as the kfunc probe.
  *
@@ -18,7 +18,7 @@
  * loaded probe has its own V8 type feedback (KfuncProbe.ts explains why).
  */
 import { type RawFieldDecl, type RawStructDecl, type RawXdpProgramSpec, type XdpProgramFn, rawFieldBigEndian, rawFieldBytes } from "@devtx/core"
-import { type ProbeSink, REC_WORDS } from "./ProbeRecord.js"
+import { type HintMask, type ProbeSink, REC_WORDS } from "./ProbeRecord.js"
 
 const XDP_DROP = 1
 
@@ -56,10 +56,10 @@ const stripOffsets = (s: RawStructDecl): RawStructDecl => ({
 
 const ident = (s: string): string => s.replace(/[^A-Za-z0-9_]/g, "_")
 
-export const rawProbeSpec = (template: RawHintTemplate, kind: RawProbeKind, hints: number, sink: ProbeSink): RawXdpProgramSpec => {
+export const rawProbeSpec = (template: RawHintTemplate, kind: RawProbeKind, mask: HintMask, sink: ProbeSink, verdict = XDP_DROP): RawXdpProgramSpec => {
   const struct = kind === "raw-fixed" ? template.struct : stripOffsets(template.struct)
   const key = template.struct.name.replace(/___.*$/, "")
-  const name = `probe_${kind.replace("-", "_")}_${ident(template.driver)}_${hints}`
+  const name = `probe_${kind.replace("-", "_")}_${ident(template.driver)}_m${mask}`
   return {
     name,
     structs: [struct],
@@ -80,7 +80,7 @@ export const rawProbeSpec = (template: RawHintTemplate, kind: RawProbeKind, hint
               used.add(f)
               return `F_${f}(d, o)`
             }
-      const body = template.hints.slice(0, hints).map((h) => `  ${h(rd)}`)
+      const body = template.hints.filter((_, i) => (mask & (1 << i)) !== 0).map((h) => `  ${h(rd)}`)
       const envNames = Object.keys(template.env)
       const accessorNames = [...used].map((f) => `F_${f}`)
       const src = [
@@ -91,7 +91,7 @@ export const rawProbeSpec = (template: RawHintTemplate, kind: RawProbeKind, hint
         `  const b = (cur[0]++ & mask) * ${REC_WORDS};`,
         `  let rc = 0;`,
         ...body,
-        `  return ${XDP_DROP};`,
+        `  return ${verdict};`,
         `}`
       ].join("\n")
       const make = new Function("sink", ...envNames, ...accessorNames, src) as (...a: unknown[]) => XdpProgramFn

@@ -14,9 +14,14 @@
  *        sim_tx_compl byte 2 status: bit 1 ts_valid; ts_lo u32 @8, ts_hi u32 @12
  *   mlx5 mlx5_wqe_eth_seg cs_flags u8 @4 |= MLX5_ETH_WQE_L3_CSUM BIT(6) | MLX5_ETH_WQE_L4_CSUM BIT(7)
  *        (include/linux/mlx5/qp.h; no timestamp request: every send CQE is stamped)
- *        mlx5_cqe64 timestamp_h be32 @48, timestamp_l be32 @52, converted by mlx5RawStampToNs
+ *        mlx5_cqe64 timestamp_h be32 @48, timestamp_l be32 @52, converted by mlx5RawStampToNs, whose
+ *        real-time branch is core's u64SecNsecToNs — the conversion the driver's kfunc calls, so the
+ *        floor and the kfunc styles pay for the same arithmetic
  *   ice  none: the request bits are in the 64-bit cmd_type_offset_bsz word / a PHY index, and the
  *        stamp is not in any descriptor (programs IceRawDevtx.ts)
+ *
+ * Every submit probe takes a TxRequests (both by default; one alone for the marginal cost of each
+ * request), and an empty submit / complete program measures the fixed cost of the paths.
  *
  * kfunc styles: the same program calling bpf_devtx_request_tx_timestamp, bpf_devtx_request_l4_csum
  * and bpf_devtx_tx_timestamp, bound by @devtx/kfuncs loadBoundDevtx. Its source is generated per
@@ -37,14 +42,26 @@ import { L4Location, l4Locate, type Mlx5RawRodata, mlx5RawStampToNs, type TxStam
 
 
 
+/**
+ * What a submit probe requests: both (the TX suite's main figure), or one of them alone (the
+ * marginal cost of each request). Names are the report's hint names for the TX paths.
+ */
+export interface TxRequests {
+  readonly timestamp: boolean
+  readonly checksum: boolean
+}
+export const TX_BOTH: TxRequests = { timestamp: true, checksum: true }
+export const txRequestNames = (r: TxRequests): string[] => [...(r.timestamp ? ["tx-timestamp"] : []), ...(r.checksum ? ["l4-checksum"] : [])]
+const reqTag = (r: TxRequests): string => (r.timestamp && r.checksum ? "" : r.timestamp ? "_ts" : r.checksum ? "_csum" : "_none")
+
 /** The raw-fixed submit + complete programs of a driver, or why there are none. */
 export type RawFixedTx = { readonly submit: RawDevtxProgramSpec; readonly complete: RawDevtxProgramSpec } | { readonly reason: string }
 
 export const ICE_NO_RAW_TX =
   "no raw TX path on ice: the request bits live in the 64-bit cmd_type_offset_bsz word and a driver-allocated PHY timestamp index, and the TX stamp is read from PHY timestamp memory, not from any descriptor (ice_ptp_process_tx_tstamp; programs IceRawDevtx.ts)"
 
-const simSubmit = (): RawDevtxProgramSpec => ({
-  name: "probe_tx_submit_raw_fixed_sim",
+const simSubmit = (req: TxRequests): RawDevtxProgramSpec => ({
+  name: `probe_tx_submit_raw_fixed_sim${reqTag(req)}`,
   point: DevtxPoint.SUBMIT_XDP,
   structs: [
     {
@@ -62,8 +79,8 @@ const simSubmit = (): RawDevtxProgramSpec => ({
     return (ctx: DevtxCtx): void => {
       const d = ctx.desc
       const o = ctx.descOff
-      d.setUint8(o + 7, d.getUint8(o + 7) | 8)
-      if (l4Locate(ctx.mem, ctx.data, ctx.len, loc) === 0) {
+      if (req.timestamp) d.setUint8(o + 7, d.getUint8(o + 7) | 8)
+      if (req.checksum && l4Locate(ctx.mem, ctx.data, ctx.len, loc) === 0) {
         d.setUint16(o + 8, loc.start, true)
         d.setUint16(o + 10, loc.offset, true)
         d.setUint8(o + 7, d.getUint8(o + 7) | 4)
@@ -93,14 +110,15 @@ const simComplete = (log: TxStampLog): RawDevtxProgramSpec => ({
   }
 })
 
-const mlx5Submit = (): RawDevtxProgramSpec => ({
-  name: "probe_tx_submit_raw_fixed_mlx5",
+const mlx5Submit = (req: TxRequests): RawDevtxProgramSpec => ({
+  name: `probe_tx_submit_raw_fixed_mlx5${reqTag(req)}`,
   point: DevtxPoint.SUBMIT_XDP,
   structs: [{ name: "mlx5_wqe_eth_seg___probe", fields: [{ name: "cs_flags", type: "u8", at: 4 }] }],
   instantiate: () => {
     const loc = new L4Location()
     return (ctx: DevtxCtx): void => {
-      if (l4Locate(ctx.mem, ctx.data, ctx.len, loc) === 0) ctx.desc.setUint8(ctx.descOff + 4, ctx.desc.getUint8(ctx.descOff + 4) | 0xc0)
+      // req.timestamp: nothing to write, every send CQE is stamped
+      if (req.checksum && l4Locate(ctx.mem, ctx.data, ctx.len, loc) === 0) ctx.desc.setUint8(ctx.descOff + 4, ctx.desc.getUint8(ctx.descOff + 4) | 0xc0)
     }
   }
 })
@@ -129,23 +147,23 @@ const mlx5Complete = (rodata: Mlx5RawRodata, log: TxStampLog): RawDevtxProgramSp
   }
 })
 
-export const rawFixedTxFor = (driver: string, rodata: Mlx5RawRodata | undefined, log: TxStampLog): RawFixedTx => {
-  if (driver === "sim") return { submit: simSubmit(), complete: simComplete(log) }
+export const rawFixedTxFor = (driver: string, rodata: Mlx5RawRodata | undefined, log: TxStampLog, req: TxRequests = TX_BOTH): RawFixedTx => {
+  if (driver === "sim") return { submit: simSubmit(req), complete: simComplete(log) }
   if (driver === "mlx5") {
     if (rodata === undefined) return { reason: "mlx5 raw TX floor needs the program's .rodata (clock format) from the configuration" }
-    return { submit: mlx5Submit(), complete: mlx5Complete(rodata, log) }
+    return { submit: mlx5Submit(req), complete: mlx5Complete(rodata, log) }
   }
   if (driver === "ice") return { reason: ICE_NO_RAW_TX }
   return { reason: `no raw TX floor for driver ${driver} in bench/src/probes` }
 }
 
-const SUBMIT_SRC = (tag: string): string =>
+const SUBMIT_SRC = (tag: string, req: TxRequests): string =>
   [
     `"use strict";`,
     `const loc = new L4Location();`,
     `return function probe_tx_submit_${tag}(ctx) {`,
-    `  K_requestTxTimestamp(ctx);`,
-    `  if (l4Locate(ctx.mem, ctx.data, ctx.len, loc) === 0) K_requestL4Checksum(ctx, loc.start, loc.offset);`,
+    ...(req.timestamp ? [`  K_requestTxTimestamp(ctx);`] : []),
+    ...(req.checksum ? [`  if (l4Locate(ctx.mem, ctx.data, ctx.len, loc) === 0) K_requestL4Checksum(ctx, loc.start, loc.offset);`] : []),
     `}`
   ].join("\n")
 
@@ -159,13 +177,13 @@ const COMPLETE_SRC = (tag: string): string =>
     `}`
   ].join("\n")
 
-/** kfunc-style submit probe: request timestamp, then the L4 checksum of a UDP/TCP frame. */
-export const kfuncTxSubmitSpec = (tag: string): DevtxProgramSpec => ({
-  name: `probe_tx_submit_${tag}`,
+/** kfunc-style submit probe: request timestamp, then the L4 checksum of a UDP/TCP frame (or one of them). */
+export const kfuncTxSubmitSpec = (tag: string, req: TxRequests = TX_BOTH): DevtxProgramSpec => ({
+  name: `probe_tx_submit_${tag}${reqTag(req)}`,
   point: DevtxPoint.SUBMIT_XDP,
-  kfuncs: ["bpf_devtx_request_tx_timestamp", "bpf_devtx_request_l4_csum"],
+  kfuncs: [...(req.timestamp ? ["bpf_devtx_request_tx_timestamp"] : []), ...(req.checksum ? ["bpf_devtx_request_l4_csum"] : [])],
   instantiate: ({ kfuncs }) => {
-    const make = new Function("K_requestTxTimestamp", "K_requestL4Checksum", "L4Location", "l4Locate", SUBMIT_SRC(tag)) as (...a: unknown[]) => DevtxProgramFn
+    const make = new Function("K_requestTxTimestamp", "K_requestL4Checksum", "L4Location", "l4Locate", SUBMIT_SRC(`${tag}${reqTag(req)}`, req)) as (...a: unknown[]) => DevtxProgramFn
     return make(kfuncs.requestTxTimestamp, kfuncs.requestL4Checksum, L4Location, l4Locate)
   }
 })
@@ -179,4 +197,18 @@ export const kfuncTxCompleteSpec = (tag: string, log: TxStampLog): DevtxProgramS
     const make = new Function("K_txTimestamp", "Out", "log", COMPLETE_SRC(tag)) as (...a: unknown[]) => DevtxProgramFn
     return make(kfuncs.txTimestamp, RxTimestampOut, log)
   }
+})
+
+/** The empty devtx programs (no request, no read): the TX paths' fixed cost every figure includes. */
+export const emptyTxSubmitSpec = (): DevtxProgramSpec => ({
+  name: "probe_tx_submit_empty",
+  point: DevtxPoint.SUBMIT_XDP,
+  kfuncs: [],
+  instantiate: () => new Function(`"use strict"; return function probe_tx_submit_empty(ctx) {}`)() as DevtxProgramFn
+})
+export const emptyTxCompleteSpec = (): DevtxProgramSpec => ({
+  name: "probe_tx_complete_empty",
+  point: DevtxPoint.COMPLETE_XDP,
+  kfuncs: [],
+  instantiate: () => new Function(`"use strict"; return function probe_tx_complete_empty(ctx) {}`)() as DevtxProgramFn
 })

@@ -5,6 +5,10 @@
  */
 import type { BenchResultRow, BenchResultsFile } from "../BenchResult.js"
 import { CAVEATS } from "./Caveats.js"
+import { isPrefixRow } from "./MarginalCost.js"
+import { runOptions } from "./MarkdownReport.js"
+import { NO_QUESTIONS, QUESTION_SECTIONS } from "./QuestionSections.js"
+import { type Block, conclusionBlocks, kernelBlocks, MODEL_LANE, marginalBlocks, vmBlocks } from "./ReportBlocks.js"
 import { PUBLISHED_FIGURES, PUBLISHED_NOTE } from "./PublishedFigures.js"
 import { PLACEMENT_DESIGN_NOTES, type PlacementStyle } from "../probes/PlacementProbes.js"
 import {
@@ -96,6 +100,30 @@ export const barChart = (title: string, bars: ReadonlyArray<Bar>, unit: string):
   return parts.join("")
 }
 
+/** **bold** and `code` of the shared blocks, after escaping */
+const inline = (t: string): string => h(t).replace(/\*\*(.+?)\*\*/g, "<b>$1</b>").replace(/`([^`]+)`/g, "<code>$1</code>")
+
+/** Shared blocks (ReportBlocks.ts) as HTML. */
+export const blocksHtml = (blocks: ReadonlyArray<Block>): string =>
+  blocks
+    .map((b): string => {
+      switch (b.kind) {
+        case "h2":
+          return `<h2>${inline(b.text)}</h2>`
+        case "h3":
+          return `<h3>${inline(b.text)}</h3>`
+        case "p":
+          return `<p>${inline(b.text)}</p>`
+        case "ul":
+          return `<ul>${b.items.map((i) => `<li>${inline(i)}</li>`).join("")}</ul>`
+        case "table":
+          return `<div class="wide"><table><thead><tr>${b.head.map((x) => `<th>${inline(x)}</th>`).join("")}</tr></thead><tbody>${b.rows.map((r) => `<tr>${r.map((c) => `<td>${inline(c)}</td>`).join("")}</tr>`).join("")}</tbody></table></div>`
+        case "details":
+          return `<details><summary>${h(b.summary)}</summary>${blocksHtml(b.blocks)}</details>`
+      }
+    })
+    .join("\n")
+
 const tableHtml = (head: ReadonlyArray<string>, rows: ReadonlyArray<ReadonlyArray<string>>): string =>
   `<table><thead><tr>${head.map((x) => `<th>${h(x)}</th>`).join("")}</tr></thead><tbody>${rows.map((r) => `<tr>${r.map((c) => `<td>${h(c)}</td>`).join("")}</tr>`).join("")}</tbody></table>`
 
@@ -106,12 +134,14 @@ export const renderHtml = (r: BenchResultsFile): string => {
   const body: string[] = []
   body.push(`<h1>devtx: what the kfunc abstraction costs against reading the descriptor</h1>`)
   body.push(
-    `<p>Run of ${h(m.date)} on revision <code>${h(m.revision)}</code>, ${m.quick ? "<b>quick mode</b>" : "full mode"}, ${m.batch} packets per timed iteration, ${m.durationS} s. ${h(m.cpu)} (${m.cores} logical cores), ${m.memoryGiB} GiB, ${h(m.os)}, Node.js ${h(m.node)}, V8 ${h(m.v8)}.</p>`
+    `<p>Run of ${h(m.date)} on revision <code>${h(m.revision)}</code>, ${m.quick ? "<b>quick mode</b>" : "full mode"}, ${m.batch} packets per timed iteration${h(runOptions(m))}, ${m.durationS} s. ${h(m.cpu)} (${m.cores} logical cores), ${m.memoryGiB} GiB, ${h(m.os)}, Node.js ${h(m.node)}, V8 ${h(m.v8)}.</p>`
   )
+  body.push(blocksHtml(conclusionBlocks(r)))
   body.push("<h2>Targets</h2>", tableHtml(["target", "measured", "verdict", ""], targets(r).map((t) => [t.target, t.measured, t.verdict, t.detail])))
-  const rx = rowsOf(r, (x) => x.suite === "rx")
+  body.push(blocksHtml(marginalBlocks(r)))
+  const rx = rowsOf(r, (x) => x.suite === "rx" && isPrefixRow(x))
   const drivers = [...new Set(rx.map((x) => x.driver))]
-  if (drivers.length > 0) body.push("<h2>RX: reading k hints per packet</h2><p>ns/packet (lower is better); hover a bar for its ratio to the raw fixed-offset floor.</p>")
+  if (drivers.length > 0) body.push(`<h2>RX: reading k hints per packet — ${MODEL_LANE}</h2><p>ns/packet (lower is better); hover a bar for its ratio to the raw fixed-offset floor.</p>`)
   for (const d of drivers) {
     const rows = rx.filter((x) => x.driver === d)
     const bars: Bar[] = rows.map((x) => ({
@@ -122,14 +152,14 @@ export const renderHtml = (r: BenchResultsFile): string => {
     }))
     body.push(`<h3>${h(d)}</h3>`, barChart(`rx, ${d}: ns per packet`, bars, "ns/packet by hints read"))
     body.push(tableHtml(["style", "hints", "ns/packet", "Mpps", "ratio to floor", "rme", "samples"], rows.map(rowLine)))
-    const skips = [...new Set(r.skipped.filter((s) => s.suite === "rx" && s.driver === d).map((s) => `${s.style}: ${s.reason.replace(/^hints=\d: /, "")}`))]
+    const skips = [...new Set(r.skipped.filter((s) => s.suite === "rx" && s.driver === d).map((s) => `${s.style}: ${s.reason.replace(/^hints=[\w-]+: /, "")}`))]
     if (skips.length > 0) body.push(`<ul>${skips.map((s) => `<li>${h(s)}</li>`).join("")}</ul>`)
   }
   const txd = txDrivers(r)
   const txSkips = r.skipped.filter((s) => s.suite === "tx-submit" || s.suite === "tx-complete")
   if (txd.length > 0 || txSkips.length > 0)
     body.push(
-      "<h2>TX: submit (request timestamp + L4 checksum) and complete (read the TX timestamp)</h2><p>ns/packet of the driver's submit (ndo_xsk_wakeup) and completion poll, the hardware's transmit excluded; hover a bar for its ratio to the raw fixed-offset floor of the same path.</p>"
+      `<h2>TX: submit (request timestamp + L4 checksum) and complete (read the TX timestamp) — ${MODEL_LANE}</h2><p>ns/packet of the driver's submit (ndo_xsk_wakeup) and completion poll, the hardware's transmit excluded; hover a bar for its ratio to the raw fixed-offset floor of the same path.</p>`
     )
   for (const d of [...new Set([...txd, ...txSkips.map((s) => s.driver)])]) {
     const t = txTable(r, d)
@@ -184,6 +214,8 @@ export const renderHtml = (r: BenchResultsFile): string => {
   const core = rowsOf(r, (x) => x.suite === "core")
   if (core.length > 0)
     body.push("<h2>Core operations</h2>", tableHtml(["operation", "input", "ns per op", "rme", "samples"], core.map((x) => [x.style, x.floor ?? "", fmtNs(x.ns_per_packet), `±${x.rme.toFixed(2)}%`, String(x.samples)])))
+  body.push(blocksHtml(vmBlocks(r)), blocksHtml(kernelBlocks(r)))
+  body.push("<h2>Questions</h2>", QUESTION_SECTIONS.length === 0 ? `<p>${h(NO_QUESTIONS)}</p>` : QUESTION_SECTIONS.map((q) => q.html(r).replace(/<(\/?)h([1-5])\b/g, (_, c: string, n: string) => `<${c}h${Number(n) + 1}`)).join("\n"))
   body.push("<h2>The kernel's published figures, for context</h2>", tableHtml(["measurement", "figure", "setup", "source"], PUBLISHED_FIGURES.map((p) => [p.what, p.figure, p.setup, p.source])), `<p>${h(PUBLISHED_NOTE)}</p>`)
   body.push("<h2>Caveats: a simulation in JavaScript</h2>", `<ul>${CAVEATS.map((c) => `<li>${h(c)}</li>`).join("")}</ul>`)
   body.push(
@@ -196,7 +228,7 @@ export const renderHtml = (r: BenchResultsFile): string => {
   body.push("<h2>Checked before timing</h2>", `<ul>${r.checks.map((c) => `<li>${h(c)}</li>`).join("")}</ul>`)
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>devtx benchmark report</title>
-<style>body{font-family:system-ui,sans-serif;max-width:1100px;margin:2em auto;padding:0 1em;color:#222}table{border-collapse:collapse;margin:.8em 0}td,th{border:1px solid #ccc;padding:3px 8px;font-size:13px;text-align:left}th{background:#f3f3f3}code{background:#f3f3f3;padding:0 3px}svg{display:block;margin:.6em 0}</style>
+<style>body{font-family:system-ui,sans-serif;max-width:1100px;margin:2em auto;padding:0 1em;color:#222}table{border-collapse:collapse;margin:.8em 0}td,th{border:1px solid #ccc;padding:3px 8px;font-size:13px;text-align:left}th{background:#f3f3f3}code{background:#f3f3f3;padding:0 3px}svg{display:block;margin:.6em 0;max-width:100%;height:auto}.wide{overflow-x:auto;max-width:100%}li{margin:.2em 0}</style>
 </head><body>
 ${body.join("\n")}
 </body></html>

@@ -8,6 +8,9 @@
  */
 import type { BenchResultRow, BenchResultsFile } from "../BenchResult.js"
 import { CAVEATS } from "./Caveats.js"
+import { hintSetOf, isPrefixRow } from "./MarginalCost.js"
+import { NO_QUESTIONS, QUESTION_SECTIONS } from "./QuestionSections.js"
+import { type Block, conclusionBlocks, kernelBlocks, MODEL_LANE, marginalBlocks, vmBlocks } from "./ReportBlocks.js"
 import { PUBLISHED_FIGURES, PUBLISHED_NOTE } from "./PublishedFigures.js"
 import { PLACEMENT_DESIGN_NOTES, type PlacementStyle } from "../probes/PlacementProbes.js"
 import {
@@ -33,20 +36,49 @@ const table = (head: ReadonlyArray<string>, rows: ReadonlyArray<ReadonlyArray<st
   ...rows.map((r) => `| ${r.map(esc).join(" | ")} |`)
 ]
 
+const hintsCell = (x: BenchResultRow): string => (isPrefixRow(x) ? String(x.hints) : hintSetOf(x).join("+"))
+
 const detail = (rows: ReadonlyArray<BenchResultRow>): string[] =>
   table(
     ["style", "hints", "ns/packet", "Mpps", "ratio to floor", "rme", "samples"],
-    rows.map((x) => [x.style, String(x.hints), fmtNs(x.ns_per_packet), fmtMpps(x.mpps), fmtRatio(x.ratio_to_floor), `±${x.rme.toFixed(2)}%`, String(x.samples)])
+    rows.map((x) => [x.style, hintsCell(x), fmtNs(x.ns_per_packet), fmtMpps(x.mpps), fmtRatio(x.ratio_to_floor), `±${x.rme.toFixed(2)}%`, String(x.samples)])
   )
+
+/** Shared blocks (ReportBlocks.ts) as Markdown. */
+export const blocksMarkdown = (blocks: ReadonlyArray<Block>): string[] =>
+  blocks.flatMap((b): string[] => {
+    switch (b.kind) {
+      case "h2":
+        return [`## ${b.text}`, ""]
+      case "h3":
+        return [`### ${b.text}`, ""]
+      case "p":
+        return [b.text, ""]
+      case "ul":
+        return [...b.items.map((i) => `* ${i}`), ""]
+      case "table":
+        return [...table(b.head, b.rows), ""]
+      case "details":
+        return [`<details><summary>${b.summary}</summary>`, "", ...blocksMarkdown(b.blocks), "</details>", ""]
+    }
+  })
+
+/** the run options that change what was measured (BenchMeta's optional keys) */
+export const runOptions = (m: BenchResultsFile["meta"]): string =>
+  [m.drivers === undefined ? "" : `drivers ${m.drivers.join(", ")}`, m.mode === undefined ? "" : `mode ${m.mode}`, m.size === undefined ? "" : `${m.size}-byte frames`, m.pcap === undefined ? "" : `frames from ${m.pcap}`, m.config === undefined ? "" : `configuration ${m.config}`]
+    .filter((x) => x !== "")
+    .map((x) => `, ${x}`)
+    .join("")
 
 export const renderMarkdown = (r: BenchResultsFile): string => {
   const m = r.meta
   const out: string[] = []
   out.push("# devtx: what the kfunc abstraction costs against reading the descriptor", "")
   out.push(
-    `Run of ${m.date} on revision \`${m.revision}\`, ${m.quick ? "**quick mode** (short timing budget: read the ratios, not the digits)" : "full mode"}, ${m.batch} packets per timed iteration${m.filter === null ? "" : `, filter \`${m.filter}\``}, ${m.durationS} s.`,
+    `Run of ${m.date} on revision \`${m.revision}\`, ${m.quick ? "**quick mode** (short timing budget: read the ratios, not the digits)" : "full mode"}, ${m.batch} packets per timed iteration${m.filter === null ? "" : `, filter \`${m.filter}\``}${runOptions(m)}, ${m.durationS} s.`,
     ""
   )
+  out.push(...blocksMarkdown(conclusionBlocks(r)))
   out.push(
     ...table(
       ["machine", ""],
@@ -67,15 +99,16 @@ export const renderMarkdown = (r: BenchResultsFile): string => {
 
   out.push("## Targets", "")
   out.push(...table(["target", "measured", "verdict", ""], targets(r).map((t) => [t.target, t.measured, t.verdict, t.detail])), "")
+  out.push(...blocksMarkdown(marginalBlocks(r)))
 
   const rx = rowsOf(r, (x) => x.suite === "rx")
   const drivers = [...new Set(rx.map((x) => x.driver))]
   if (drivers.length > 0) {
-    out.push("## RX: reading k hints per packet", "")
+    out.push(`## RX: reading k hints per packet — ${MODEL_LANE}`, "")
     for (const d of drivers) {
       out.push(`### ${d}`, "")
-      const styles = STYLE_ORDER.filter((s) => s !== "empty" && rx.some((x) => x.driver === d && x.style === s))
-      const hints = [1, 2, 3, 4].filter((k) => rx.some((x) => x.driver === d && x.hints === k))
+      const styles = STYLE_ORDER.filter((s) => s !== "empty" && rx.some((x) => x.driver === d && x.style === s && isPrefixRow(x)))
+      const hints = [1, 2, 3, 4].filter((k) => rx.some((x) => x.driver === d && x.hints === k && isPrefixRow(x)))
       out.push(
         ...table(
           ["style", ...hints.map((k) => `${k} hint${k > 1 ? "s" : ""}: ns (ratio)`)],
@@ -93,7 +126,7 @@ export const renderMarkdown = (r: BenchResultsFile): string => {
       if (empty !== undefined)
         out.push(`Harness floor (empty program, no hint read): **${fmtNs(empty.ns_per_packet)} ns/packet** (${fmtMpps(empty.mpps)} Mpps, ±${empty.rme.toFixed(2)}%) — the fixed cost of ${d}'s poll loop every figure above includes.`, "")
       const skips = r.skipped.filter((s) => s.suite === "rx" && s.driver === d)
-      const reasons = [...new Map(skips.map((s) => [`${s.style}: ${s.reason.replace(/^hints=\d: /, "")}`, s])).keys()]
+      const reasons = [...new Map(skips.map((s) => [`${s.style}: ${s.reason.replace(/^hints=[\w-]+: /, "")}`, s])).keys()]
       if (reasons.length > 0) out.push("Not measured on this driver:", "", ...reasons.map((x) => `* ${x}`), "")
       out.push("<details><summary>every figure</summary>", "", ...detail(rx.filter((x) => x.driver === d)), "", "</details>", "")
     }
@@ -102,7 +135,7 @@ export const renderMarkdown = (r: BenchResultsFile): string => {
   const txd = txDrivers(r)
   const txSkips = r.skipped.filter((s) => s.suite === "tx-submit" || s.suite === "tx-complete")
   if (txd.length > 0 || txSkips.length > 0) {
-    out.push("## TX: submit (request timestamp + L4 checksum) and complete (read the TX timestamp)", "")
+    out.push(`## TX: submit (request timestamp + L4 checksum) and complete (read the TX timestamp) — ${MODEL_LANE}`, "")
     out.push(
       "Per packet over an AF_XDP zero-copy batch the application produced before timing. **submit** is the driver's ndo_xsk_wakeup (NAPI budgets of 64) building each TX descriptor and running the request side; **complete** is the TX completion poll reaping what the hardware wrote. The hardware's transmit runs between the two and is never timed. Ratios are to the raw fixed-offset floor of the same path and driver: a devtx program writing the request bits / reading the stamp at compiled-in offsets. `xsk-tx-metadata` is AF_XDP TX metadata (struct xsk_tx_metadata + the driver's xsk_tx_metadata_ops): no program; the application computed csum_start/csum_offset, which the devtx programs find per packet themselves.",
       ""
@@ -126,7 +159,8 @@ export const renderMarkdown = (r: BenchResultsFile): string => {
         )
       const reasons = [...new Set(txSkips.filter((s) => s.driver === d).map((s) => `${s.style}: ${s.reason}`))]
       if (reasons.length > 0) out.push("Not measured on this driver:", "", ...reasons.map((x) => `* ${x}`), "")
-      if (t.rows.length > 0) out.push("<details><summary>every figure</summary>", "", ...detail(t.rows.map((x) => ({ ...x, style: `${x.path.slice(3)} ${x.style}` }))), "", "</details>", "")
+      const all = rowsOf(r, (x) => (x.path === "tx-submit" || x.path === "tx-complete") && x.driver === d)
+      if (all.length > 0) out.push("<details><summary>every figure</summary>", "", ...detail(all.map((x) => ({ ...x, style: `${x.path.slice(3)} ${x.style}` }))), "", "</details>", "")
     }
   }
 
@@ -211,6 +245,13 @@ export const renderMarkdown = (r: BenchResultsFile): string => {
       ""
     )
   }
+
+  out.push(...blocksMarkdown(vmBlocks(r)), ...blocksMarkdown(kernelBlocks(r)))
+
+  out.push("## Questions", "")
+  if (QUESTION_SECTIONS.length === 0) out.push(NO_QUESTIONS, "")
+  // each section's headings one level down, under the area's own
+  for (const q of QUESTION_SECTIONS) out.push(q.markdown(r).trimEnd().replace(/^(#{1,5}) /gm, "#$1 "), "")
 
   out.push("## The kernel's published figures, for context", "")
   out.push(...table(["measurement", "figure", "setup", "source"], PUBLISHED_FIGURES.map((p) => [p.what, p.figure, p.setup, p.source])), "")

@@ -4,6 +4,7 @@
  * and what was not measured. Pure functions over BenchResultsFile.
  */
 import type { BenchResultRow, BenchResultsFile } from "../BenchResult.js"
+import { isFullSetRow, isPrefixRow, laneOf } from "./MarginalCost.js"
 
 export const STYLE_ORDER = ["empty", "raw-fixed", "raw-core", "kfunc-inlined", "kfunc-dev-bound", "kfunc-generic", "btf-id", "xsk-tx-metadata"]
 
@@ -22,6 +23,15 @@ export const NOT_MEASURED: ReadonlyArray<{ readonly suite: string; readonly reas
   {
     suite: "btf-id on mlx5 and ice",
     reason: "the per-packet BTF-id hints design (the driver writes a hints struct with its BTF id before data) is modelled on drivers-sim only"
+  },
+  {
+    suite: "marginal sets of btf-id and xsk-tx-metadata",
+    reason:
+      "btf-id is timed on the prefixes only (its driver writes every hint whatever the program reads); xsk-tx-metadata's requests are flags the application writes into each frame's struct xsk_tx_metadata, timed with both requests only"
+  },
+  {
+    suite: "xdp-bench redirect modes (cpumap, devmap, xsk) in the RX suite",
+    reason: "the RX suite's modes are drop, pass and tx; the CPUMAP and DEVMAP routes are timed by the placement suite on the sim NIC, the XSKMAP route is checked by core's placement tests"
   },
   {
     suite: "btf-id with k < 4 on the driver side",
@@ -52,7 +62,7 @@ export const PLACEMENT_TIMED_UNIT =
 
 /** TX rows of one driver: per style, the submit and the complete figure. */
 export const txTable = (r: BenchResultsFile, driver: string) => {
-  const rows = rowsOf(r, (x) => (x.path === "tx-submit" || x.path === "tx-complete") && x.driver === driver)
+  const rows = rowsOf(r, (x) => (x.path === "tx-submit" || x.path === "tx-complete") && x.driver === driver && x.style !== "empty" && isFullSetRow(x))
   const styles = STYLE_ORDER.filter((s) => rows.some((x) => x.style === s))
   return {
     styles,
@@ -63,10 +73,12 @@ export const txTable = (r: BenchResultsFile, driver: string) => {
 
 export const txDrivers = (r: BenchResultsFile): string[] => [...new Set(rowsOf(r, (x) => x.path === "tx-submit" || x.path === "tx-complete").map((x) => x.driver))]
 
-export const rowsOf = (r: BenchResultsFile, f: (x: BenchResultRow) => boolean): BenchResultRow[] => r.results.filter(f)
+/** The model lane's rows (devtx's JS model on V8) passing `f`; the VM and kernel lanes have their own sections. */
+export const rowsOf = (r: BenchResultsFile, f: (x: BenchResultRow) => boolean): BenchResultRow[] => r.results.filter((x) => laneOf(x) === "model" && f(x))
 
+/** The model-lane row of the first `hints` hints (a prefix set) of a suite, driver and style. */
 export const find = (r: BenchResultsFile, suite: string, driver: string, style: string, hints: number): BenchResultRow | undefined =>
-  r.results.find((x) => x.suite === suite && x.driver === driver && x.style === style && x.hints === hints)
+  r.results.find((x) => laneOf(x) === "model" && x.suite === suite && x.driver === driver && x.style === style && x.hints === hints && isPrefixRow(x))
 
 export const fmtNs = (x: number): string => (x >= 100 ? x.toFixed(0) : x >= 10 ? x.toFixed(1) : x.toFixed(2))
 export const fmtRatio = (x: number | null): string => (x === null || !Number.isFinite(x) ? "-" : `${x.toFixed(2)}x`)

@@ -28,7 +28,7 @@ import { makeRxRig, type RxRig } from "../harness/RxRig.js"
 import { type TimingPlan, timeTask } from "../harness/Timing.js"
 import { kfuncProbeSpec } from "../probes/KfuncProbe.js"
 import { normalizePresence, PLACEMENT_DESIGNS, type PlacementStyle, SKB_PROJECTION } from "../probes/PlacementProbes.js"
-import { describeRecord, firstRecordDifference, ProbeSink, REC_WORDS } from "../probes/ProbeRecord.js"
+import { describeRecord, firstRecordDifference, ProbeSink, prefixMask, REC_WORDS } from "../probes/ProbeRecord.js"
 import { BenchCheckError, type SuiteContext, selected, taskId } from "./BenchContext.js"
 
 export const PLACEMENT_HINTS = 3
@@ -101,9 +101,9 @@ export const runPlacementSuite = async <C>(ctx: SuiteContext, driver: DriverPack
 
   // (1) the truth: the 3-hint RX kfunc probe on the NIC, replay == hardware fill
   const truthId = `${placementSuiteName(routes[0]!)}/${driver.name}/truth/${PLACEMENT_HINTS}`
-  const truthProg = Effect.runSync(loadBound(kfuncProbeSpec(PLACEMENT_HINTS, "placement_truth", sink), dev, { mode: "dev-bound" }))
+  const truthProg = Effect.runSync(loadBound(kfuncProbeSpec(prefixMask(PLACEMENT_HINTS), "placement_truth", sink), dev, { mode: "dev-bound" }))
   const fresh = makeRxRig(driver, ctx.batch, 3)
-  Effect.runSync(attachXdp(fresh.dev, Effect.runSync(loadBound(kfuncProbeSpec(PLACEMENT_HINTS, "placement_truth_fresh", sink), fresh.dev, { mode: "dev-bound" }))))
+  Effect.runSync(attachXdp(fresh.dev, Effect.runSync(loadBound(kfuncProbeSpec(prefixMask(PLACEMENT_HINTS), "placement_truth_fresh", sink), fresh.dev, { mode: "dev-bound" }))))
   sink.reset()
   if (fresh.poll() !== ctx.batch) throw new BenchCheckError(truthId, "the fresh ring did not poll the whole batch")
   const hwRec = threeHints(sink.rec.slice(), ctx.batch)

@@ -16,7 +16,7 @@ import { attachXdp, type DriverPackage, type LoadedXdpProgram } from "@devtx/cor
 import { Effect } from "effect"
 import { makeRxRig, type RxRig } from "../harness/RxRig.js"
 import { timeTask } from "../harness/Timing.js"
-import { describeRecord, firstRecordDifference, ProbeSink } from "../probes/ProbeRecord.js"
+import { describeRecord, firstRecordDifference, ProbeSink, prefixMask } from "../probes/ProbeRecord.js"
 import { BenchCheckError, type SuiteContext, selected, taskId } from "./BenchContext.js"
 import { loadRxProbe, type RxStyle } from "./RxSuite.js"
 
@@ -53,7 +53,7 @@ export const runPolymorphismSuite = async (ctx: SuiteContext, drivers: ReadonlyA
   const loadAll = (style: RxStyle): LoadedXdpProgram[] | string => {
     const out: LoadedXdpProgram[] = []
     for (let i = 0; i < rigs.length; i++) {
-      const l = loadRxProbe(drivers[i]!, rigs[i]!.config, devs[i]!, style, HINTS, sinks[i]!)
+      const l = loadRxProbe(drivers[i]!, rigs[i]!.config, devs[i]!, style, prefixMask(HINTS), sinks[i]!)
       if (!l.ok) return `${drivers[i]!.name}: ${l.reason}`
       out.push(l.prog)
     }

@@ -1,26 +1,28 @@
 /**
- * RX suite: per driver, per style, reading 1..4 hints per packet (ProbeRecord.ts order), over a
- * batch the hardware model filled before timing; plus the empty program (the poll loop's fixed
- * per-packet cost). Styles: raw-fixed (the floor), raw-core, kfunc-inlined, kfunc-dev-bound,
+ * RX suite: per driver, per style, reading 1..4 hints per packet (ProbeRecord.ts order), and each
+ * hint alone and all hints but one (RX_HINT_SETS: what the report's marginal cost per hint is
+ * computed from), over a batch the hardware model filled before timing; plus the empty program
+ * (the poll loop's fixed per-packet cost). btf-id is timed on the prefixes only. Styles: raw-fixed (the floor), raw-core, kfunc-inlined, kfunc-dev-bound,
  * kfunc-generic, btf-id (drivers-sim only: the driver writes a per-packet BTF-id hints struct, the
  * program switches on the id — the driver's write of all four hints is part of this style's cost
  * whatever k is). kfunc-inlined is measured for every device publishing NetDevice.xdpMetadataInline
  * (checked at run time: loadBound fails with the reason otherwise, and the style is skipped).
  *
- * Before anything is timed, for each hint count, every style's per-packet record over the whole
+ * Before anything is timed, for each hint set, every style's per-packet record over the whole
  * batch must equal the floor's, and the floor's record over a replayed batch must equal its record
  * over the batch the hardware model filled (DeviceReplay's contract). Then each style is timed;
- * its ratio is to the floor with the same hint count, measured in the same worker.
+ * its ratio is to the floor with the same hint set, measured in the same worker.
  */
 import { attachXdp, type DriverPackage, type LoadedXdpProgram, loadRawXdpProgram, type NetDevice } from "@devtx/core"
 import { SimBtfIdHintsMode, type SimNetDevice, simHintsBtf } from "@devtx/drivers-sim"
 import { type KfuncBindingMode, loadBound } from "@devtx/kfuncs"
 import { Effect, Exit } from "effect"
+import { benchMode, MODE_VERDICT } from "../harness/BenchInput.js"
 import { makeRxRig, type RxRig } from "../harness/RxRig.js"
-import { timeTask } from "../harness/Timing.js"
+import { marginalPlan, timeTask } from "../harness/Timing.js"
 import { btfIdLayouts, btfIdProbe } from "../probes/BtfIdProbe.js"
 import { emptyProbeSpec, kfuncProbeSpec } from "../probes/KfuncProbe.js"
-import { describeRecord, firstRecordDifference, ProbeSink } from "../probes/ProbeRecord.js"
+import { describeRecord, firstRecordDifference, type HintMask, hintCount, hintNames, ProbeSink, RX_HINT_SETS } from "../probes/ProbeRecord.js"
 import { type RawProbeKind, rawProbeSpec } from "../probes/RawProbe.js"
 import { rawHintTemplateFor } from "../probes/RawHintTemplates.js"
 import { BenchCheckError, type SuiteContext, selected, taskId } from "./BenchContext.js"
@@ -34,14 +36,14 @@ import { BenchCheckError, type SuiteContext, selected, taskId } from "./BenchCon
 export const BTF_ID_NOT_ON = (driver: string): string =>
   `the per-packet BTF-id hints design is modelled on drivers-sim only (SimBtfIdHints.ts: the driver writes the hints struct); ${driver} writes none`
 
-const loadBtfIdProbe = (driver: string, config: unknown, dev: NetDevice, hints: number, sink: ProbeSink): LoadOutcome => {
+const loadBtfIdProbe = (driver: string, config: unknown, dev: NetDevice, hints: HintMask, sink: ProbeSink): LoadOutcome => {
   if (driver !== "sim") return { ok: false, reason: BTF_ID_NOT_ON(driver) }
   const width = (config as { readonly btfIdWidth?: number }).btfIdWidth === 8 ? 8 : 4
   if (width !== 4) return { ok: false, reason: "the bench's btf-id probe reads the RFC v1 u32 id (btfIdWidth 4)" }
   const layouts = btfIdLayouts(simHintsBtf(width).split)
   if (typeof layouts === "string") return { ok: false, reason: layouts }
-  const run = btfIdProbe(layouts, hints, sink)
-  const name = `probe_btf_id_${hints}`
+  const run = btfIdProbe(layouts, hints, sink, MODE_VERDICT[benchMode()])
+  const name = `probe_btf_id_m${hints}`
   return {
     ok: true,
     prog: {
@@ -72,23 +74,23 @@ const outcome = <E extends { readonly message: string }>(eff: Effect.Effect<Load
   return { ok: false, reason: err._tag === "Some" ? err.value.message : String(exit.cause) }
 }
 
-/** Load the k-hint probe of `style` for `dev`; a style the driver cannot offer comes back with its reason. */
+/** Load the probe of `style` reading the hint set `hints` for `dev`; a style the driver cannot offer comes back with its reason. */
 export const loadRxProbe = <C>(
   driver: DriverPackage<C>,
   config: C,
   dev: NetDevice,
   style: RxStyle,
-  hints: number,
+  hints: HintMask,
   sink: ProbeSink
 ): LoadOutcome => {
   if (style === "btf-id") return loadBtfIdProbe(driver.name, config, dev, hints, sink)
   if (style === "raw-fixed" || style === "raw-core") {
     const template = rawHintTemplateFor(driver.name)
     if (template === undefined) return { ok: false, reason: `no raw hint template for driver ${driver.name} in bench/src/probes` }
-    return outcome(loadRawXdpProgram(rawProbeSpec(template, style as RawProbeKind, hints, sink), dev, driver.btf?.(config)))
+    return outcome(loadRawXdpProgram(rawProbeSpec(template, style as RawProbeKind, hints, sink, MODE_VERDICT[benchMode()]), dev, driver.btf?.(config)))
   }
   const mode = style.slice("kfunc-".length) as KfuncBindingMode
-  return outcome(loadBound(kfuncProbeSpec(hints, style.replace(/-/g, "_"), sink), dev, { mode }))
+  return outcome(loadBound(kfuncProbeSpec(hints, style.replace(/-/g, "_"), sink, MODE_VERDICT[benchMode()]), dev, { mode }))
 }
 
 const attach = (dev: NetDevice, prog: LoadedXdpProgram): void => {
@@ -107,7 +109,8 @@ export const recordBatch = (rig: RxRig, sink: ProbeSink, what: string, style = "
 
 export const runRxSuite = async <C>(ctx: SuiteContext, driver: DriverPackage<C>): Promise<void> => {
   const suite = "rx"
-  const anySelected = [0, 1, 2, 3, 4].some((k) => RX_STYLES.some((s) => selected(ctx, taskId(suite, driver.name, s, k))) || selected(ctx, taskId(suite, driver.name, "empty", 0)))
+  const stylesOf = (set: (typeof RX_HINT_SETS)[number]) => RX_STYLES.filter((s) => (s !== "btf-id" || set.kind === "prefix") && selected(ctx, taskId(suite, driver.name, s, set.id)))
+  const anySelected = RX_HINT_SETS.some((set) => stylesOf(set).length > 0) || selected(ctx, taskId(suite, driver.name, "empty", 0))
   if (!anySelected) return
   const rig = makeRxRig(driver, ctx.batch)
   const config = rig.config as C
@@ -118,71 +121,78 @@ export const runRxSuite = async <C>(ctx: SuiteContext, driver: DriverPackage<C>)
   // and by the end the poll loop's call of the program has seen every program it will run)
   interface Timed {
     readonly style: RxStyle | "empty"
-    readonly hints: number
+    readonly set: string
+    readonly mask: HintMask
     readonly prog: LoadedXdpProgram
   }
   const timed: Timed[] = []
   const emptyId = taskId(suite, driver.name, "empty", 0)
   if (selected(ctx, emptyId)) {
-    const prog = Effect.runSync(loadBound(emptyProbeSpec(sink), dev, { mode: "dev-bound" }))
+    const prog = Effect.runSync(loadBound(emptyProbeSpec(sink, MODE_VERDICT[benchMode()]), dev, { mode: "dev-bound" }))
     attach(dev, prog)
     recordBatch(rig, sink, emptyId)
-    timed.push({ style: "empty", hints: 0, prog })
+    timed.push({ style: "empty", set: "0", mask: 0, prog })
   }
-  for (let hints = 1; hints <= 4; hints++) {
-    const styles = RX_STYLES.filter((s) => selected(ctx, taskId(suite, driver.name, s, hints)))
+  for (const set of RX_HINT_SETS) {
+    const styles = stylesOf(set)
     if (styles.length === 0) continue
-    // the floor is always loaded, checked and timed when any style of this hint count is selected
-    const floorId = taskId(suite, driver.name, "raw-fixed", hints)
+    const hints = set.mask
+    const hintsLabel = `hints=${set.id}`
+    // the floor is always loaded, checked and timed when any style of this hint set is selected
+    const floorId = taskId(suite, driver.name, "raw-fixed", set.id)
     const floorLoad = loadRxProbe(driver, config, dev, "raw-fixed", hints, sink)
     if (!floorLoad.ok) {
-      for (const s of styles) ctx.skip({ suite, driver: driver.name, style: s, reason: `hints=${hints}: the raw-fixed floor does not load: ${floorLoad.reason}` })
+      for (const s of styles) ctx.skip({ suite, driver: driver.name, style: s, reason: `${hintsLabel}: the raw-fixed floor does not load: ${floorLoad.reason}` })
       continue
     }
     attach(dev, floorLoad.prog)
-    // the replay contract: what the hardware model wrote == what the replay puts back
-    const fresh = makeRxRig(driver, ctx.batch, 3)
-    const freshLoad = loadRxProbe(driver, fresh.config as C, fresh.dev, "raw-fixed", hints, sink)
-    if (!freshLoad.ok) throw new BenchCheckError(floorId, freshLoad.reason)
-    attach(fresh.dev, freshLoad.prog)
-    sink.reset()
-    const n0 = fresh.poll()
-    if (n0 !== ctx.batch) throw new BenchCheckError(floorId, `fresh ring polled ${n0} of ${ctx.batch}`)
-    const hwRec = sink.rec.slice()
+    // the replay contract: what the hardware model wrote == what the replay puts back (checked on
+    // the prefixes: prefix 4 reads every field the other sets read)
     const floorRec = recordBatch(rig, sink, floorId)
+    if (set.kind === "prefix") {
+      const fresh = makeRxRig(driver, ctx.batch, 3)
+      const freshLoad = loadRxProbe(driver, fresh.config as C, fresh.dev, "raw-fixed", hints, sink)
+      if (!freshLoad.ok) throw new BenchCheckError(floorId, freshLoad.reason)
+      attach(fresh.dev, freshLoad.prog)
+      sink.reset()
+      const n0 = fresh.poll()
+      if (n0 !== ctx.batch) throw new BenchCheckError(floorId, `fresh ring polled ${n0} of ${ctx.batch}`)
+      const hwRec = sink.rec.slice()
+      const dHw = firstRecordDifference(hwRec, floorRec, ctx.batch)
+      if (dHw >= 0) throw new BenchCheckError(floorId, `replayed batch differs from the hardware-filled batch at packet ${dHw}: ${describeRecord(floorRec, dHw)} vs ${describeRecord(hwRec, dHw)}`)
+    }
     const floorAgain = recordBatch(rig, sink, floorId)
-    const dHw = firstRecordDifference(hwRec, floorRec, ctx.batch)
     const dRe = firstRecordDifference(floorRec, floorAgain, ctx.batch)
-    if (dHw >= 0) throw new BenchCheckError(floorId, `replayed batch differs from the hardware-filled batch at packet ${dHw}: ${describeRecord(floorRec, dHw)} vs ${describeRecord(hwRec, dHw)}`)
     if (dRe >= 0) throw new BenchCheckError(floorId, `two replays differ at packet ${dRe}`)
 
     const passed: RxStyle[] = ["raw-fixed"]
-    timed.push({ style: "raw-fixed", hints, prog: floorLoad.prog })
+    timed.push({ style: "raw-fixed", set: set.id, mask: hints, prog: floorLoad.prog })
     for (const style of styles) {
       if (style === "raw-fixed") continue
       const l = loadRxProbe(driver, config, dev, style, hints, sink)
       if (!l.ok) {
-        ctx.skip({ suite, driver: driver.name, style, reason: `hints=${hints}: ${l.reason}` })
+        ctx.skip({ suite, driver: driver.name, style, reason: `${hintsLabel}: ${l.reason}` })
         continue
       }
       attach(dev, l.prog)
-      const rec = recordBatch(rig, sink, taskId(suite, driver.name, style, hints), style)
+      const rec = recordBatch(rig, sink, taskId(suite, driver.name, style, set.id), style)
       const d = firstRecordDifference(floorRec, rec, ctx.batch)
       if (d >= 0)
         throw new BenchCheckError(
-          taskId(suite, driver.name, style, hints),
+          taskId(suite, driver.name, style, set.id),
           `packet ${d}: ${style} recorded [${describeRecord(rec, d)}], raw-fixed [${describeRecord(floorRec, d)}]`
         )
       passed.push(style)
-      timed.push({ style, hints, prog: l.prog })
+      timed.push({ style, set: set.id, mask: hints, prog: l.prog })
     }
-    ctx.check(`rx ${driver.name} hints=${hints}: ${passed.join(" == ")} over ${ctx.batch} packets (and replay == hardware fill)`)
+    ctx.check(`rx ${driver.name} ${hintsLabel}: ${passed.join(" == ")} over ${ctx.batch} packets (and ${set.kind === "prefix" ? "replay == hardware fill" : "replay == replay"})`)
   }
 
-  // phase 2: time; each hint count's floor is timed before its styles
+  // phase 2: time; each hint set's floor is timed before its styles
   const floors = new Map<number, number>()
-  for (const { style, hints, prog } of timed) {
-    const id = taskId(suite, driver.name, style, hints)
+  for (const { style, set, mask, prog } of timed) {
+    const plan = set === "0" || /^\d$/.test(set) ? ctx.plan : marginalPlan(ctx.plan)
+    const id = taskId(suite, driver.name, style, set)
     attach(dev, prog)
     ctx.progress(id)
     const before =
@@ -192,15 +202,16 @@ export const runRxSuite = async <C>(ctx: SuiteContext, driver: DriverPackage<C>)
             armRxStyle(dev, style)
           }
         : rig.restore
-    const f = await timeTask(id, ctx.plan, rig.batch, rig.poll, before)
-    if (style === "raw-fixed") floors.set(hints, f.ns_per_packet)
-    const floor = floors.get(hints)
+    const f = await timeTask(id, plan, rig.batch, rig.poll, before)
+    if (style === "raw-fixed") floors.set(mask, f.ns_per_packet)
+    const floor = floors.get(mask)
     ctx.row({
       suite,
       path: "rx",
       driver: driver.name,
       style,
-      hints,
+      hints: hintCount(mask),
+      hint_set: hintNames(mask),
       ...f,
       ratio_to_floor: style === "empty" || floor === undefined ? null : f.ns_per_packet / floor,
       batch: rig.batch,

@@ -20,14 +20,28 @@
  * produced one. Every style's stamps are also checked against the hardware model's wire times
  * (checkStampsAgainstWire), so styles that agree on a wrong stamp do not pass. The timed regions exclude the hardware: submit is timed from S0, complete from S1.
  * The xsk-tx-metadata style's stamps are read back from each frame's xsk_tx_metadata.completion.
+ *
+ * Then the marginal cost of each request: every program style's submit with the timestamp request
+ * alone and the checksum request alone (checked per set against the floor with the same request,
+ * then timed; `only-tx-timestamp`, `only-l4-checksum`), and the empty submit and completion programs
+ * (style `empty`: no request, no read — what both paths cost without any metadata work).
  */
 import { attachDevtx, type DriverPackage, type LoadedDevtxProgram, loadRawDevtxProgram, type NetDevice, XSK_TX_METADATA_SIZE, XskTxMetadataOff } from "@devtx/core"
 import { type KfuncBindingMode, loadBoundDevtx } from "@devtx/kfuncs"
 import { type Mlx5RawRodata, mlx5RawRodataFromConfig, RawStyleUnavailableError, rawDevtxFor, TxStampLog } from "@devtx/programs"
 import { Effect, Exit } from "effect"
 import { makeTxRig, type TxRig } from "../harness/TxRig.js"
-import { timeTask } from "../harness/Timing.js"
-import { kfuncTxCompleteSpec, kfuncTxSubmitSpec, rawFixedTxFor } from "../probes/TxProbes.js"
+import { marginalPlan, timeTask } from "../harness/Timing.js"
+import {
+  emptyTxCompleteSpec,
+  emptyTxSubmitSpec,
+  kfuncTxCompleteSpec,
+  kfuncTxSubmitSpec,
+  rawFixedTxFor,
+  TX_BOTH,
+  type TxRequests,
+  txRequestNames
+} from "../probes/TxProbes.js"
 import { BenchCheckError, type SuiteContext, selected, taskId } from "./BenchContext.js"
 
 export const TX_STYLES = ["raw-fixed", "raw-core", "kfunc-inlined", "kfunc-dev-bound", "kfunc-generic", "xsk-tx-metadata"] as const
@@ -57,7 +71,7 @@ const mlx5Rodata = (driver: string, config: unknown): Mlx5RawRodata | undefined 
 }
 
 /** Load the style's submit and completion programs for the rig's device (nothing for xsk-tx-metadata). */
-export const loadTxStyle = <C>(driver: DriverPackage<C>, rig: TxRig, style: TxStyle, log: TxStampLog): LoadResult => {
+export const loadTxStyle = <C>(driver: DriverPackage<C>, rig: TxRig, style: TxStyle, log: TxStampLog, req: TxRequests = TX_BOTH): LoadResult => {
   const dev = rig.dev
   const btf = driver.btf?.(rig.config as C)
   if (style === "xsk-tx-metadata") {
@@ -66,7 +80,7 @@ export const loadTxStyle = <C>(driver: DriverPackage<C>, rig: TxRig, style: TxSt
     return { ok: true, progs: { submit: undefined, complete: undefined } }
   }
   if (style === "raw-fixed") {
-    const f = rawFixedTxFor(driver.name, mlx5Rodata(driver.name, rig.config), log)
+    const f = rawFixedTxFor(driver.name, mlx5Rodata(driver.name, rig.config), log, req)
     if ("reason" in f) return { ok: false, reason: f.reason }
     const s = run(loadRawDevtxProgram(f.submit, dev, btf))
     if (!s.ok) return s
@@ -75,7 +89,7 @@ export const loadTxStyle = <C>(driver: DriverPackage<C>, rig: TxRig, style: TxSt
     return { ok: true, progs: { submit: s.value, complete: c.value } }
   }
   if (style === "raw-core") {
-    const r = rawDevtxFor(driver.name, rig.config, { timestamp: true, checksum: true }, log)
+    const r = rawDevtxFor(driver.name, rig.config, { timestamp: req.timestamp, checksum: req.checksum }, log)
     if (r instanceof RawStyleUnavailableError) return { ok: false, reason: r.message }
     const unsupported = (r as { readonly unsupported?: ReadonlyArray<{ readonly request: string; readonly reason: string }> }).unsupported ?? []
     if (unsupported.length > 0)
@@ -93,7 +107,7 @@ export const loadTxStyle = <C>(driver: DriverPackage<C>, rig: TxRig, style: TxSt
   }
   const mode = style.slice("kfunc-".length) as KfuncBindingMode
   const tag = `${style.replace(/-/g, "_")}_${driver.name}`
-  const s = run(loadBoundDevtx(kfuncTxSubmitSpec(tag), dev, mode))
+  const s = run(loadBoundDevtx(kfuncTxSubmitSpec(tag, req), dev, mode))
   if (!s.ok) return s
   const c = run(loadBoundDevtx(kfuncTxCompleteSpec(tag, log), dev, mode))
   if (!c.ok) return c
@@ -220,18 +234,13 @@ export const runTxSuite = async <C>(ctx: SuiteContext, driver: DriverPackage<C>)
   const d = driver.name
   const subId = (s: string) => taskId("tx-submit", d, s, TX_SUBMIT_HINTS)
   const comId = (s: string) => taskId("tx-complete", d, s, TX_COMPLETE_HINTS)
-  const styles = TX_STYLES.filter((s) => selected(ctx, subId(s)) || selected(ctx, comId(s)))
-  if (styles.length === 0) return
+  const anyTask = (s: string): boolean => [subId(s), comId(s), ...TX_ALONE.map((q) => taskId("tx-submit", d, s, `only-${txRequestNames(q)[0]}`))].some((id) => selected(ctx, id))
+  const styles = TX_STYLES.filter(anyTask)
+  if (styles.length === 0 && !anyTask("empty")) return
   // the floor is always loaded and checked when any style is selected
   const order: TxStyle[] = ["raw-fixed", ...styles.filter((s) => s !== "raw-fixed")]
 
-  interface Ready {
-    readonly style: TxStyle
-    readonly rig: TxRig
-    readonly log: TxStampLog
-    readonly progs: Loaded
-  }
-  const ready: Ready[] = []
+  const ready: ReadyStyle[] = []
   let ref: { style: TxStyle; outcome: TxOutcome } | undefined
   let floorLoaded = false
   for (const style of order) {
@@ -310,8 +319,111 @@ export const runTxSuite = async <C>(ctx: SuiteContext, driver: DriverPackage<C>)
         ratio_to_floor: floor === undefined ? null : f.ns_per_packet / floor,
         batch: ctx.batch,
         unit: "packet",
+        hint_set: path === "tx-submit" ? txRequestNames(TX_BOTH) : ["tx-timestamp"],
         ...(floor === undefined ? { floor: "none: no raw fixed-offset TX path on this driver" } : {})
       })
     }
+  }
+
+  await timeTxMarginal(ctx, driver, ready, floorLoaded)
+}
+
+/** The submit requests timed alone (the full set is both). */
+const TX_ALONE: ReadonlyArray<TxRequests> = [
+  { timestamp: true, checksum: false },
+  { timestamp: false, checksum: true }
+]
+
+interface ReadyStyle {
+  readonly style: TxStyle
+  readonly rig: TxRig
+  readonly log: TxStampLog
+  readonly progs: Loaded
+}
+
+/**
+ * Phase 3 (after every full-set figure is timed, so re-capturing a rig's completion state cannot
+ * disturb one): per request alone, every ready program style is loaded with that request only,
+ * checked against the first style of the set (the floor when it loads), then timed; then the empty
+ * programs on a rig of their own.
+ */
+const timeTxMarginal = async <C>(ctx: SuiteContext, driver: DriverPackage<C>, ready: ReadonlyArray<ReadyStyle>, floorLoaded: boolean): Promise<void> => {
+  const d = driver.name
+  for (const req of TX_ALONE) {
+    const names = txRequestNames(req)
+    const setId = `only-${names[0]}`
+    const checked: { r: ReadyStyle; id: string }[] = []
+    let ref: { style: TxStyle; outcome: TxOutcome } | undefined
+    for (const r of ready) {
+      if (r.style === "xsk-tx-metadata") continue
+      const id = taskId("tx-submit", d, r.style, setId)
+      if (!selected(ctx, id) && !(r.style === "raw-fixed" && ready.some((x) => selected(ctx, taskId("tx-submit", d, x.style, setId))))) continue
+      const l = loadTxStyle(driver, r.rig, r.style, r.log, req)
+      if (!l.ok) {
+        ctx.skip({ suite: "tx-submit", driver: d, style: r.style, reason: `${setId}: ${l.reason}` })
+        continue
+      }
+      // this request's submit program, the style's own completion program
+      attach(r.rig.dev, { submit: l.progs.submit, complete: r.progs.complete })
+      const outcome = passFromS0(r.rig, r.style, r.log, id)
+      if (ref === undefined) ref = { style: r.style, outcome }
+      else {
+        const dw = firstDiff(ref.outcome.wire, outcome.wire, 2)
+        if (dw >= 0) throw new BenchCheckError(id, `frame ${dw} left the wire as hash ${outcome.wire[dw * 2]}, ${ref.style}: hash ${ref.outcome.wire[dw * 2]}`)
+        const ds = firstDiff(ref.outcome.stamps, outcome.stamps, 3)
+        if (ds >= 0) throw new BenchCheckError(id, `frame ${ds}: stamp [${Array.from(outcome.stamps.subarray(ds * 3, ds * 3 + 3))}], ${ref.style} [${Array.from(ref.outcome.stamps.subarray(ds * 3, ds * 3 + 3))}]`)
+      }
+      checked.push({ r, id })
+    }
+    if (checked.length === 0) continue
+    ctx.check(`tx ${d} ${setId}: ${checked.map((c) => c.r.style).join(" == ")}: same ${ctx.batch} frames on the wire and the same TX stamps`)
+    let floor: number | undefined
+    for (const { r, id } of checked) {
+      ctx.progress(id)
+      const f = await timeTask(id, marginalPlan(ctx.plan), ctx.batch, r.rig.submit, r.rig.restoreSubmit)
+      if (r.style === "raw-fixed") floor = f.ns_per_packet
+      ctx.row({
+        suite: "tx-submit",
+        path: "tx-submit",
+        driver: d,
+        style: r.style,
+        hints: names.length,
+        hint_set: names,
+        ...f,
+        ratio_to_floor: floor === undefined ? null : f.ns_per_packet / floor,
+        batch: ctx.batch,
+        unit: "packet",
+        ...(floor === undefined ? { floor: floorLoaded ? `none: the raw fixed-offset floor does not load with ${setId}` : "none: no raw fixed-offset TX path on this driver" } : {})
+      })
+    }
+  }
+
+  // the empty programs: both paths' fixed cost
+  const subId = taskId("tx-submit", d, "empty", 0)
+  const comId = taskId("tx-complete", d, "empty", 0)
+  if (!selected(ctx, subId) && !selected(ctx, comId)) return
+  const rig = makeTxRig(driver, ctx.batch, false, 20 + ready.length)
+  const sub = run(loadBoundDevtx(emptyTxSubmitSpec(), rig.dev, "dev-bound"))
+  const com = run(loadBoundDevtx(emptyTxCompleteSpec(), rig.dev, "dev-bound"))
+  if (!sub.ok || !com.ok) throw new BenchCheckError(subId, `the empty devtx programs do not load: ${!sub.ok ? sub.reason : ""} ${!com.ok ? com.reason : ""}`)
+  attach(rig.dev, { submit: sub.value, complete: com.value })
+  rig.dev.wire = () => {}
+  rig.restoreSubmit()
+  const posted = rig.submit()
+  const sent = rig.transmit()
+  rig.captureComplete()
+  rig.restoreComplete()
+  const done = rig.complete()
+  if (posted !== ctx.batch || sent !== ctx.batch || done < ctx.batch)
+    throw new BenchCheckError(subId, `the empty programs' pass posted ${posted}, sent ${sent}, reaped ${done} of ${ctx.batch}`)
+  ctx.check(`tx ${d} empty: the empty submit and completion programs post, send and reap all ${ctx.batch} frames`)
+  for (const [path, id] of [
+    ["tx-submit", subId],
+    ["tx-complete", comId]
+  ] as const) {
+    if (!selected(ctx, id)) continue
+    ctx.progress(id)
+    const f = path === "tx-submit" ? await timeTask(id, ctx.plan, ctx.batch, rig.submit, rig.restoreSubmit) : await timeTask(id, ctx.plan, ctx.batch, rig.complete, rig.restoreComplete)
+    ctx.row({ suite: path, path, driver: d, style: "empty", hints: 0, hint_set: [], ...f, ratio_to_floor: null, batch: ctx.batch, unit: "packet" })
   }
 }

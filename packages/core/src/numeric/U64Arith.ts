@@ -8,7 +8,8 @@
  * through 16-bit limbs so every float64 intermediate stays below 2^53. No function allocates,
  * throws or reads anything but its arguments and a module-private limb scratch.
  *
- * The clock formulas these serve (include/linux/timecounter.h):
+ * The clock formulas these serve (include/linux/timecounter.h, and mlx5's real-time format):
+ *   REAL_TIME_TO_NS:      ns = sec * NSEC_PER_SEC + nsec (drivers/net/ethernet/mellanox/mlx5/core/lib/clock.h)
  *   cyclecounter_cyc2ns:  ns = cycles * mult + *frac;  *frac = ns & ((1 << shift) - 1);  ns >> shift
  *   cc_cyc2ns_backwards:  ((cycles * mult) - frac) >> shift
  * both in u64 (wrapping) arithmetic.
@@ -153,4 +154,25 @@ export const u64MulU32AddU64 = (out: U64, a: number, b: number, cHi: number, cLo
   carryLimbs()
   out.lo = limbs[0]! + limbs[1]! * 65536
   out.hi = limbs[2]! + limbs[3]! * 65536
+}
+
+/** NSEC_PER_SEC (include/vdso/time64.h) split at 2^16: 1e9 = 15258 * 2^16 + 51712 */
+const NSEC_HI16 = 15258
+const NSEC_LO16 = 51712
+
+/**
+ * out = sec * NSEC_PER_SEC + nsec, sec and nsec u32: REAL_TIME_TO_NS(sec, nsec), what
+ * mlx5_real_time_cyc2time computes from a real-time CQE stamp. The one conversion the mlx5
+ * driver, the inlined kfuncs and the raw programs (and their benchmark floors) all call, so no
+ * style pays for a different conversion. Exact with float64 partial products (no limb loop):
+ * every intermediate stays below 2^53; the result is below 2^62 + 2^32, so it never wraps.
+ */
+export const u64SecNsecToNs = (out: U64, sec: number, nsec: number): void => {
+  const low = sec * NSEC_LO16 + nsec // < 2^48 + 2^32, weight 1
+  const high = sec * NSEC_HI16 // < 2^46, weight 2^16
+  const highHi = Math.floor(high / 65536) // weight 2^32
+  const z = (high - highHi * 65536) * 65536 + low // < 2^50
+  const carry = Math.floor(z / TWO32)
+  out.hi = (highHi + carry) >>> 0
+  out.lo = z - carry * TWO32
 }

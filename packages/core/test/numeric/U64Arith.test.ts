@@ -3,7 +3,7 @@
  * compute it (include/linux/timecounter.h cyclecounter_cyc2ns / cc_cyc2ns_backwards), on random
  * inputs across the whole u32/u64 ranges and every shift the functions accept, plus the edges.
  */
-import { U64, u64Add, u64Gt, u64MulAddShift, u64MulSubShift, u64MulU32AddU64, u64Set, u64Shr, u64Sub } from "@devtx/core"
+import { U64, u64Add, u64Gt, u64MulAddShift, u64MulSubShift, u64MulU32AddU64, u64SecNsecToNs, u64Set, u64Shr, u64Sub } from "@devtx/core"
 import fc from "fast-check"
 import { describe, expect, it } from "vitest"
 
@@ -78,6 +78,22 @@ describe("u64 arithmetic == BigInt u64", () => {
       }),
       { numRuns: 5000 }
     )
+  })
+
+  it("sec * NSEC_PER_SEC + nsec (REAL_TIME_TO_NS, the shared fast path) equals the limb product", () => {
+    const o = new U64()
+    const ref = new U64()
+    fc.assert(
+      fc.property(u32, u32, (sec, nsec) => {
+        u64SecNsecToNs(o, sec, nsec)
+        u64MulU32AddU64(ref, sec, 1_000_000_000, 0, nsec)
+        expect(big(o)).toBe(BigInt(sec) * 1_000_000_000n + BigInt(nsec))
+        expect([o.hi, o.lo]).toEqual([ref.hi, ref.lo])
+      }),
+      { numRuns: 5000 }
+    )
+    u64SecNsecToNs(o, 0xffffffff, 0xffffffff)
+    expect(big(o)).toBe(0xffffffffn * 1_000_000_000n + 0xffffffffn)
   })
 
   it("edges: the all-ones product, a zero multiplier, subtracting more than the product", () => {

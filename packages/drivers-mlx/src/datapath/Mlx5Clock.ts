@@ -21,7 +21,7 @@
  *
  * Per packet: no allocation, no BigInt; 64-bit values are (hi, lo) u32 pairs.
  */
-import { U64, u64Add, u64Gt, u64MulAddShift, u64MulSubShift, u64Sub } from "@devtx/core"
+import { U64, u64Add, u64Gt, u64MulAddShift, u64MulSubShift, u64SecNsecToNs, u64Sub } from "@devtx/core"
 
 /** NSEC_PER_SEC */
 export const NSEC_PER_SEC = 1_000_000_000
@@ -122,17 +122,8 @@ export class Mlx5Timecounter {
   }
 }
 
-/** mlx5_real_time_cyc2time: ns = hi * NSEC_PER_SEC + lo (u64). */
-export const realTimeCyc2time = (tsHi: number, tsLo: number, out: U64): void => {
-  // sec * 1e9 + nsec, exactly: 1e9 = 15258 * 2^16 + 51712, so every partial product is below 2^53
-  const low = tsHi * 51712 + tsLo // < 2^48 + 2^32
-  const high = tsHi * 15258 // < 2^46, weight 2^16
-  const highHi = Math.floor(high / 65536) // weight 2^32
-  const z = (high - highHi * 65536) * 65536 + low // < 2^50
-  const carry = Math.floor(z / 4294967296)
-  out.hi = (highHi + carry) >>> 0
-  out.lo = z - carry * 4294967296
-}
+/** mlx5_real_time_cyc2time: ns = hi * NSEC_PER_SEC + lo (u64), core's u64SecNsecToNs. */
+export const realTimeCyc2time = (tsHi: number, tsLo: number, out: U64): void => u64SecNsecToNs(out, tsHi, tsLo)
 
 /** rq->ptp_cyc2time(clock, ts) for either format (mlx5e_cqe_ts_to_ns, en/txrx.h). */
 export const mlx5CqeTsToNs = (format: number, tc: Mlx5Timecounter, tsHi: number, tsLo: number, out: U64): void => {

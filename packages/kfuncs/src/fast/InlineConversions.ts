@@ -20,30 +20,14 @@
  *
  * Per packet: no allocation, no exceptions, no BigInt.
  */
-import { U64, u64Add, u64MulAddShift, u64MulSubShift, u64Sub } from "@devtx/core"
+import { U64, u64Add, u64MulAddShift, u64MulSubShift, u64SecNsecToNs, u64Sub } from "@devtx/core"
 
-/** NSEC_PER_SEC (include/vdso/time64.h) */
-const NSEC_PER_SEC = 1_000_000_000
-const TWO32 = 0x1_0000_0000
-
-// NSEC_PER_SEC split at 2^16: 1e9 = NSEC_HI16 * 2^16 + NSEC_LO16
-const NSEC_HI16 = Math.floor(NSEC_PER_SEC / 65536) // 15258
-const NSEC_LO16 = NSEC_PER_SEC - NSEC_HI16 * 65536 // 51712
 
 /**
- * sec * NSEC_PER_SEC + nsec, exact with float64 partial products (no limb loop: this is the
- * per-packet hot conversion of mlx5's real-time clock): every intermediate stays below 2^53.
- * The result is below 2^62 + 2^32, so no u64 wrap can occur.
+ * sec * NSEC_PER_SEC + nsec: core's u64SecNsecToNs, the same function the mlx5 driver and the raw
+ * programs call (one conversion for every style).
  */
-export const secNsecToNs = (out: U64, sec: number, nsec: number): void => {
-  const low = sec * NSEC_LO16 + nsec // < 2^48 + 2^32, weight 1
-  const high = sec * NSEC_HI16 // < 2^46, weight 2^16
-  const highHi = Math.floor(high / 65536) // weight 2^32
-  const z = (high - highHi * 65536) * 65536 + low // < 2^50
-  const carry = Math.floor(z / TWO32)
-  out.hi = (highHi + carry) >>> 0
-  out.lo = z - carry * TWO32
-}
+export const secNsecToNs = (out: U64, sec: number, nsec: number): void => u64SecNsecToNs(out, sec, nsec)
 
 const scratch = new U64()
 const fracScratch = new U64()

@@ -50,7 +50,7 @@ import {
   u64Add,
   u64MulAddShift,
   u64MulSubShift,
-  u64MulU32AddU64,
+  u64SecNsecToNs,
   u64Sub,
   XdpAction,
   type XdpBuff,
@@ -151,8 +151,6 @@ const CQE_L3_OK = 1 << 1
 const CQE_L4_OK = 1 << 2
 /** ETH_P_8021Q (include/uapi/linux/if_ether.h) */
 const ETH_P_8021Q = 0x8100
-/** NSEC_PER_SEC (include/vdso/time64.h) */
-const NSEC_PER_SEC = 1_000_000_000
 
 export const MLX5_CQE64_FIELDS: ReadonlyArray<RawFieldDecl> = [
   { name: "tls_outer_l3_tunneled", type: "u8" },
@@ -172,7 +170,7 @@ export const MLX5_CQE64_FIELDS: ReadonlyArray<RawFieldDecl> = [
 export const mlx5RawStampToNs = (r: Mlx5RawRodata, tsHi: number, tsLo: number, out: U64, d: U64): number => {
   if (r.realTime) {
     // mlx5_real_time_cyc2time: REAL_TIME_TO_NS(ts >> 32, ts & 0xFFFFFFFF) (lib/clock.h)
-    u64MulU32AddU64(out, tsHi, NSEC_PER_SEC, 0, tsLo)
+    u64SecNsecToNs(out, tsHi, tsLo)
     return 0
   }
   const c = r.clock
