@@ -67,9 +67,11 @@ describe("bench VM lane, quick mode on a tiny batch", () => {
     expect(run.checks.find((c) => c.startsWith("vm ice raw-core "))).toMatch(/the timestamp == the kfunc program's/)
   })
 
-  it("renders the VM lane in the Markdown report", () => {
+  it("renders the VM lane in the Markdown report: engine beside the style, the ratios beside ns/packet", () => {
     const md = renderMarkdown(run)
     expect(md).toContain("VM lane")
-    expect(md).toContain("hw_metadata_raw.bpf.o")
+    expect(md).toMatch(/\| rx \| kfunc-dev-bound \(jit\) \| hash\+timestamp\+vlan-tag\+checksum \| [0-9.]+ \| - \| [0-9.]+ \| [0-9.]+ ±[0-9.]+%, [0-9.]+x TS \|/)
+    expect(md).toMatch(/\| rx \| raw-core \(interp\) \| .*x TS, [0-9.]+x JIT \|/)
+    expect(md).toMatch(/\| rx \| kfunc-dev-bound \(ts\) \| .* \| - \| - \| - \| [0-9.]+ ±[0-9.]+% \|/)
   })
 })
