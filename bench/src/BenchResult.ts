@@ -18,6 +18,14 @@
  *              the program, and by the kfuncs it called (the architecture-neutral figure)
  *   xlated_insns, jited_bytes   (kernel lane) the verifier's translated instruction count and the
  *              JIT image size (bpftool prog show), beside bpf_stats' ns_per_packet
+ *   engine     (vm lane) what ran the program: "jit" / "interp" (devtx's eBPF VM engines) or "ts"
+ *              (the TypeScript program of the same design, the same-run baseline)
+ *   program    (vm lane) the object file, or the TypeScript program, the row timed
+ *   ratio_to_ts   (vm lane) ns_per_packet over the same-style TypeScript program's, same worker
+ *   ratio_to_jit  (vm lane, interp rows) ns_per_packet over the JIT's, same worker
+ *   helper_calls_per_packet, kfunc_calls_per_packet   (vm lane) calls per packet (VmCounters);
+ *              kfunc_insns_per_packet is absent when the program type does not count the
+ *              instructions a kfunc call stands for (TypeScript-bound kfuncs)
  *   mode       the xdp-bench mode the RX program ran in (drop when absent: XDP_DROP, no skb)
  *   size       frame length in bytes when every frame of the batch has one size (absent: the corpus)
  */
@@ -59,6 +67,12 @@ export interface BenchResultRow {
   readonly jited_bytes?: number
   readonly mode?: string
   readonly size?: number
+  readonly engine?: string
+  readonly program?: string
+  readonly ratio_to_ts?: number | null
+  readonly ratio_to_jit?: number | null
+  readonly helper_calls_per_packet?: number
+  readonly kfunc_calls_per_packet?: number
 }
 
 /** model: devtx's JS model on V8; vm: a BPF object in devtx's eBPF VM; kernel: the running kernel */

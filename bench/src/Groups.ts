@@ -1,6 +1,7 @@
 /**
  * The benchmark groups and how one runs. A group is the unit a worker thread executes: one suite
- * for one driver (or the polymorphism / core / placement setups; placement runs on the sim NIC). Each group runs in a fresh
+ * for one driver (or the polymorphism / core / placement setups; placement runs on the sim NIC;
+ * "vm" is the VM lane of one driver, VmSuite.ts). Each group runs in a fresh
  * worker (a fresh V8 isolate), so type feedback gathered by one group — call sites that saw other
  * drivers' context classes or other programs — never leaks into another group's figures; in
  * particular "one driver alone" in the polymorphism suite is measured in an isolate that never saw
@@ -22,6 +23,7 @@ import { runPlacementSuite } from "./suites/PlacementSuite.js"
 import { runPolymorphismSuite } from "./suites/PolymorphismSuite.js"
 import { runRxSuite } from "./suites/RxSuite.js"
 import { runTxSuite } from "./suites/TxSuite.js"
+import { runVmSuite } from "./suites/VmSuite.js"
 
 const discovered = await Effect.runPromise(loadWorkspaceDrivers(import.meta.url))
 // biome-ignore lint/suspicious/noExplicitAny: the hosts pick drivers of different configuration types
@@ -42,6 +44,7 @@ export type BenchGroup =
   | { readonly kind: "polymorphism-interleaved"; readonly drivers: ReadonlyArray<string> }
   | { readonly kind: "placement" }
   | { readonly kind: "core" }
+  | { readonly kind: "vm"; readonly driver: string }
 
 /**
  * The groups of a run over `drivers` (names; all of BENCH_DRIVERS by default): the interleaved
@@ -57,7 +60,8 @@ export const benchGroups = (drivers?: ReadonlyArray<string>): ReadonlyArray<Benc
     ...ds.map((d) => ({ kind: "polymorphism-alone" as const, driver: d.name })),
     ...(ds.length >= 2 ? [{ kind: "polymorphism-interleaved" as const, drivers: ds.map((d) => d.name) }] : []),
     ...(ds.some((d) => d.name === "sim") ? [{ kind: "placement" as const }] : []),
-    { kind: "core" as const }
+    { kind: "core" as const },
+    ...ds.map((d) => ({ kind: "vm" as const, driver: d.name }))
   ]
 }
 
@@ -101,5 +105,7 @@ export const runGroup = async (g: BenchGroup, ctx: SuiteContext): Promise<void> 
       return runPlacementSuite(ctx, driverNamed("sim"))
     case "core":
       return runCoreSuite(ctx)
+    case "vm":
+      return runVmSuite(ctx, driverNamed(g.driver))
   }
 }

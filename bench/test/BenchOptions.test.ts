@@ -39,10 +39,11 @@ describe("bench options", () => {
 
   it("--driver narrows the groups: no interleaving with one driver, no placement without the sim NIC", () => {
     const kinds = (d?: string[]) => benchGroups(d).map((g) => g.kind)
-    expect(kinds(["mlx5"])).toEqual(["rx", "tx", "polymorphism-alone", "core"])
+    expect(kinds(["mlx5"])).toEqual(["rx", "tx", "polymorphism-alone", "core", "vm"])
     expect(kinds(["sim", "ice"])).toContain("polymorphism-interleaved")
     expect(kinds(["sim", "ice"])).toContain("placement")
-    expect(kinds()).toHaveLength(3 * 3 + 3)
+    // rx, tx, polymorphism-alone and the VM lane per driver; interleaved, placement, core
+    expect(kinds()).toHaveLength(3 * 4 + 3)
   })
 
   it("a run with --size and --mode pass carries them into every row and the meta; a config typo is an error", async () => {

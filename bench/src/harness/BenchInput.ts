@@ -13,7 +13,7 @@
  * builds the skb from the buffer and its metadata, handed to the stack sink); tx = XDP_TX (the
  * driver posts the frame on its own TX ring — sized to the batch, the transmit itself untimed).
  */
-import { generateCorpus } from "@devtx/core"
+import { type CorpusFrame, generateCorpus } from "@devtx/core"
 
 export const BENCH_MODES = ["drop", "pass", "tx"] as const
 export type BenchMode = (typeof BENCH_MODES)[number]
@@ -63,10 +63,23 @@ const padTo = (f: Uint8Array, size: number): Uint8Array => {
   return out
 }
 
+let corpusCache: ReadonlyArray<CorpusFrame> | undefined
+const benchCorpus = (): ReadonlyArray<CorpusFrame> => {
+  if (corpusCache === undefined) corpusCache = generateCorpus({ seed: CORPUS_SEED, count: 2048 })
+  return corpusCache
+}
+
+/**
+ * The corpus frames (with their ground truth) when the rigs cycle through the corpus unchanged —
+ * benchFrames()[i] is then corpus[i].bytes; undefined when the input's frames or size replace it.
+ */
+export const benchCorpusFrames = (): ReadonlyArray<CorpusFrame> | undefined =>
+  input.frames === undefined && input.size === undefined ? benchCorpus() : undefined
+
 /** The frames the rigs cycle through: the input's or the corpus, at the input's size. */
 export const benchFrames = (): ReadonlyArray<Uint8Array> => {
   if (framesCache === undefined) {
-    const base = input.frames ?? generateCorpus({ seed: CORPUS_SEED, count: 2048 }).map((f) => f.bytes)
+    const base = input.frames ?? benchCorpus().map((f) => f.bytes)
     const size = input.size
     framesCache = size === undefined ? base : base.filter((f) => f.length <= size).map((f) => padTo(f, size))
   }

@@ -13,9 +13,13 @@
  * Contract: the walk does not enter functions (closures), the attached program (`xdpProg`), the
  * stack sink or the devtx hooks; a driver keeping ring state only inside a closure would escape
  * it — which is why every benchmark group checks, before timing, that a replayed batch produces
- * exactly the same per-packet outputs as the batch the hardware model filled.
+ * exactly the same per-packet outputs as the batch the hardware model filled. Nor does it enter
+ * the device's `kernelMemory` (core driver/KernelMemory.ts): the xdp_buff wrappers there are
+ * filled per packet from the descriptor before a program reads them, and its `ptrHi` is written
+ * when a VM program is loaded (after the capture) — restoring it would unmap the VM's kernel
+ * regions.
  */
-const SKIP_KEYS = new Set(["xdpProg", "stack", "devtx", "wire", "skbCompletion", "config", "spec"])
+const SKIP_KEYS = new Set(["xdpProg", "stack", "devtx", "wire", "skbCompletion", "config", "spec", "kernelMemory"])
 
 interface ScalarSlot {
   readonly obj: Record<string, unknown>

@@ -21,6 +21,8 @@ export interface RxRig {
   readonly config: unknown
   readonly batch: number
   readonly state: DeviceState
+  /** per ring entry, the index in benchFrames() (BenchInput.ts) of the frame the hardware model received into it */
+  readonly frameIndex: ReadonlyArray<number>
   /** the timed part: NAPI poll of the whole batch; returns packets polled */
   readonly poll: () => number
   /** untimed: rings back to what the hardware model wrote */
@@ -33,15 +35,18 @@ export class RigFillError extends Error {
   }
 }
 
-/** Offer the run's frames (BenchInput.ts: the corpus by default) until queue 0 holds `batch` completions. */
-export const fillRing = (dev: NetDevice, batch: number, startAt = 0): number => {
+/**
+ * Offer the run's frames (BenchInput.ts: the corpus by default) until queue 0 holds `batch`
+ * completions; `accepted` gets, per frame the device took, its index in benchFrames().
+ */
+export const fillRing = (dev: NetDevice, batch: number, startAt = 0, accepted?: number[]): number => {
   const frames = benchFrames()
   if (frames.length === 0) return dev.rxPending(0)
   let i = startAt
   let guard = 0
   while (dev.rxPending(0) < batch && guard < batch * 4) {
     const f = frames[i % frames.length]!
-    dev.hwReceive(f, 0, f.length)
+    if (dev.hwReceive(f, 0, f.length) === 0) accepted?.push(i % frames.length)
     i++
     guard++
   }
@@ -62,7 +67,8 @@ export const makeRxRig = <C>(driver: DriverPackage<C>, batch: number, ifindex = 
   const config = Effect.runSync(decodeDriverConfig(driver, input))
   const dev = driver.createDevice(config, { ifname: `${driver.name}${ifindex}`, ifindex })
   dev.stack = () => {}
-  const filled = fillRing(dev, batch, startAt)
+  const frameIndex: number[] = []
+  const filled = fillRing(dev, batch, startAt, frameIndex)
   if (filled !== batch) throw new RigFillError(driver.name, filled, batch)
   const state = captureDeviceState(dev)
   return {
@@ -71,6 +77,7 @@ export const makeRxRig = <C>(driver: DriverPackage<C>, batch: number, ifindex = 
     config,
     batch,
     state,
+    frameIndex,
     poll: () => dev.napiPoll(0, batch),
     restore: () => restoreDeviceState(state)
   }

@@ -137,12 +137,13 @@ export const vmBlocks = (r: BenchResultsFile): Block[] => {
       head: ["path", "style", "hints", "program insns/packet", "kfunc insns/packet", "total", "ns/packet (VM)"],
       rows: these.map((x) => [
         x.path,
-        x.style,
+        // the VM bench's rows name their engine (jit / interp, or ts: the TypeScript baseline) and its ratios
+        x.engine === undefined ? x.style : `${x.style} (${x.engine})`,
         setLabel(x),
         x.insns_per_packet === undefined ? "-" : x.insns_per_packet.toFixed(1),
         x.kfunc_insns_per_packet === undefined ? "-" : x.kfunc_insns_per_packet.toFixed(1),
         x.insns_per_packet === undefined ? "-" : (x.insns_per_packet + (x.kfunc_insns_per_packet ?? 0)).toFixed(1),
-        `${x.ns_per_packet.toFixed(1)} ±${x.rme.toFixed(1)}%`
+        `${x.ns_per_packet.toFixed(1)} ±${x.rme.toFixed(1)}%${typeof x.ratio_to_ts === "number" ? `, ${x.ratio_to_ts.toFixed(2)}x TS` : ""}${typeof x.ratio_to_jit === "number" ? `, ${x.ratio_to_jit.toFixed(2)}x JIT` : ""}`
       ])
     })
     const prog = marginalTables(r, "vm", programInsnsFigure).filter((t) => t.driver === driver)
