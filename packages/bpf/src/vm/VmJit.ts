@@ -41,6 +41,7 @@ import {
   BPF_JLE,
   BPF_JLT,
   BPF_JMP,
+  BPF_JMP32,
   BPF_JNE,
   BPF_JSET,
   BPF_JSGE,
@@ -417,6 +418,38 @@ const generate = (gen: Gen, spec: VmProgramSpec, checked: CheckedProgram): strin
     if (b < 0) throw new RangeError(`JIT: jump target ${slot} is not a block leader`)
     return b
   }
+  // Reachability from each subprogram's entry: blocks no path reaches are not emitted (as the
+  // verifier's check_cfg sees them, and as CO-RE-resolved constant branches leave the foreign
+  // NICs' readers of a raw program). They can never run, so nothing observable changes; a large
+  // function stays under V8's optimisable size (the raw hw-metadata object holds every NIC's code).
+  const reachable = new Uint8Array(slots)
+  for (let s = 0; s < subprogs.length; s++) {
+    const start = subprogs[s] as number
+    const end = subprogs[s + 1] ?? slots
+    const work: number[] = [start]
+    const visit = (t: number): void => {
+      if (t >= start && t < end && reachable[t] === 0) {
+        reachable[t] = 1
+        work.push(t)
+      }
+    }
+    reachable[start] = 1
+    while (work.length > 0) {
+      const i = work.pop() as number
+      const c = code[i] as number
+      const cls = c & 7
+      const op = c & 0xf0
+      if (cls === BPF_LD) visit(i + 2)
+      else if (cls !== BPF_JMP && cls !== BPF_JMP32) visit(i + 1)
+      else if (op === BPF_JA) visit(i + 1 + (cls === BPF_JMP ? (off[i] as number) : (imm[i] as number)))
+      else if (op === BPF_EXIT) continue
+      else if (op === BPF_CALL) visit(i + 1)
+      else {
+        visit(i + 1)
+        visit(i + 1 + (off[i] as number))
+      }
+    }
+  }
   for (let s = 0; s < subprogs.length; s++) {
     const start = subprogs[s] as number
     const end = subprogs[s + 1] ?? slots
@@ -433,7 +466,7 @@ const generate = (gen: Gen, spec: VmProgramSpec, checked: CheckedProgram): strin
       "F: for (;;) switch (pc) {"
     )
     for (let i = start; i < end; i++) {
-      if (checked.ldSecond[i] === 1) continue
+      if (checked.ldSecond[i] === 1 || reachable[i] === 0) continue
       if (leader[i] === 1) {
         const n = blockLen[i] as number
         out.push(
