@@ -106,7 +106,12 @@ export class KernelSession {
     }
   }
 
-  /** bpf_enable_stats(BPF_STATS_RUN_TIME), held until stats(false) or the session ends. */
+  /**
+   * bpf_enable_stats(BPF_STATS_RUN_TIME), held until stats(false) or the session ends. This is
+   * the refcounted switch behind kernel.bpf_stats_enabled (kernel/bpf/syscall.c): it turns
+   * counting on without writing the sysctl, whose value stays what it was, and a killed session
+   * cannot leave it on.
+   */
   async stats(on: boolean): Promise<void> {
     await this.helper.request("stats", on ? "on" : "off")
   }

@@ -117,8 +117,44 @@ export const destroyRig = (names: { netns: string; rx: string }): void => {
   if (existsSync(`/sys/class/net/${names.rx}`)) spawnSync("ip", ["link", "del", "dev", names.rx], { stdio: "ignore" })
 }
 
+const pidAlive = (pid: number): boolean => {
+  try {
+    process.kill(pid, 0)
+    return true
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === "EPERM"
+  }
+}
+
+/**
+ * Removes rigs left by a devtx process that no longer exists (one killed with SIGKILL cannot
+ * clean up): a netns `devtx-<pid36><5 chars>` whose pid is dead, and its rx link. Anything not
+ * matching that exact pattern is never touched. Returns the netns removed.
+ */
+export const sweepStaleRigs = (): string[] => {
+  const removed: string[] = []
+  const { netns, links } = leftoverRigObjects()
+  const dead = (id: string): boolean => {
+    const pid = Number.parseInt(id.slice(0, -5), 36)
+    return Number.isInteger(pid) && pid > 0 && !pidAlive(pid)
+  }
+  for (const ns of netns) {
+    const id = ns.slice(NETNS_PREFIX.length)
+    if (/^[0-9a-z]{6,}$/.test(id) && dead(id)) {
+      destroyRig({ netns: ns, rx: `${RIG_PREFIX}${id}r` })
+      removed.push(ns)
+    }
+  }
+  for (const l of links) {
+    const id = l.slice(RIG_PREFIX.length, -1)
+    if (l.endsWith("r") && /^[0-9a-z]{6,}$/.test(id) && dead(id)) spawnSync("ip", ["link", "del", "dev", l], { stdio: "ignore" })
+  }
+  return removed
+}
+
 /** Creates the netns and the pair; on any failure removes what was made and throws RigError. */
 export const createRig = (): VethRig => {
+  sweepStaleRigs()
   const n = rigNames()
   try {
     ip(["netns", "add", n.netns])
