@@ -289,8 +289,9 @@ static void cmd_open(char **a, int n)
 	reply_flush();
 }
 
-/* load OBJ PROG IFINDEX DEVBOUND: PROG alone is loaded; DEVBOUND=1 sets prog_ifindex and
- * BPF_F_XDP_DEV_BOUND_ONLY (1U << 6, include/uapi/linux/bpf.h since 6.3). */
+/* load OBJ PROG IFINDEX BIND: PROG alone is loaded; BIND 0: not bound; 1: prog_ifindex and
+ * BPF_F_XDP_DEV_BOUND_ONLY (1U << 6, include/uapi/linux/bpf.h since 6.3); 2: prog_ifindex alone
+ * (a hardware-offload request). */
 static void cmd_load(char **a, int n)
 {
 	struct bpf_object *o = n == 5 ? obj_at(a[1]) : NULL;
@@ -310,10 +311,10 @@ static void cmd_load(char **a, int n)
 	}
 	if (!want)
 		return fail(ENOENT, a[2]);
-	if (devbound) {
+	if (devbound == 1 || devbound == 2)
 		bpf_program__set_ifindex(want, (__u32)ifindex);
+	if (devbound == 1)
 		bpf_program__set_flags(want, bpf_program__flags(want) | (1U << 6));
-	}
 	err = bpf_object__load(o);
 	if (err)
 		return fail(-err, "bpf_object__load");

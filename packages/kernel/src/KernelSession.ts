@@ -76,9 +76,12 @@ export class KernelSession {
     await this.helper.request("objclose", o.obj)
   }
 
-  /** Loads `program` alone from the object; devBound: bpf_program__set_ifindex + BPF_F_XDP_DEV_BOUND_ONLY. */
-  async load(o: OpenedObject, program: string, ifindex: number, devBound: boolean): Promise<LoadedProgram> {
-    const r = await this.helper.request("load", o.obj, program, ifindex, devBound ? 1 : 0)
+  /**
+   * Loads `program` alone from the object. devBound true: bpf_program__set_ifindex +
+   * BPF_F_XDP_DEV_BOUND_ONLY; "offload": prog_ifindex without the flag (a hardware-offload request).
+   */
+  async load(o: OpenedObject, program: string, ifindex: number, devBound: boolean | "offload"): Promise<LoadedProgram> {
+    const r = await this.helper.request("load", o.obj, program, ifindex, devBound === "offload" ? 2 : devBound ? 1 : 0)
     return { fd: r["fd"] as number, id: r["id"] as number }
   }
 
