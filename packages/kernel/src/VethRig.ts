@@ -64,6 +64,15 @@ const disableIpv6 = (netns: string | null, ifname: string): void => {
   }
 }
 
+/**
+ * The rx end sits in the root netns: a frame a program passes up must never be routed onward
+ * (ip_route_input_slow refuses when the ingress device's IPv4 forwarding is off).
+ */
+const noForwarding = (ifname: string): void => {
+  const path = `/proc/sys/net/ipv4/conf/${ifname}/forwarding`
+  if (existsSync(path)) writeFileSync(path, "0")
+}
+
 // ------------------------------------------------------------- cleanup on exit and signals
 
 const cleanups = new Map<number, () => void>()
@@ -160,6 +169,7 @@ export const createRig = (): VethRig => {
     ip(["netns", "add", n.netns])
     ip(["link", "add", n.rx, "type", "veth", "peer", "name", n.peer, "netns", n.netns])
     disableIpv6(null, n.rx)
+    noForwarding(n.rx)
     disableIpv6(n.netns, n.peer)
     ip(["link", "set", "dev", n.rx, "up"])
     ip(["-n", n.netns, "link", "set", "dev", n.peer, "up"])
