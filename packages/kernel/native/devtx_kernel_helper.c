@@ -648,10 +648,10 @@ static void xsk_free(struct xsk *x)
 	free(x);
 }
 
-/* xsk_open NETNS IFNAME QUEUE BINDFLAGS UMEMFLAGS TXMDLEN NFRAMES FRAMESIZE RINGSIZE */
+/* xsk_open NETNS IFNAME QUEUE BINDFLAGS UMEMFLAGS TXMDLEN NFRAMES FRAMESIZE RINGSIZE UMEMHEADROOM */
 static void cmd_xsk_open(char **a, int n)
 {
-	long long q, bflags, uflags, mdlen, nframes, fsize, rsize;
+	long long q, bflags, uflags, mdlen, nframes, fsize, rsize, uhead;
 	struct devtx_xdp_umem_reg reg;
 	struct xdp_mmap_offsets off;
 	struct sockaddr_xdp sxdp;
@@ -660,10 +660,10 @@ static void cmd_xsk_open(char **a, int n)
 	int slot = -1, e, ifindex;
 	__u32 rs;
 
-	if (n != 10 || num(a[3], &q) || num(a[4], &bflags) || num(a[5], &uflags) || num(a[6], &mdlen) ||
-	    num(a[7], &nframes) || num(a[8], &fsize) || num(a[9], &rsize) || nframes <= 0 || fsize <= 0 ||
-	    rsize <= 0)
-		return fail(EINVAL, "usage: xsk_open NETNS IFNAME QUEUE BINDFLAGS UMEMFLAGS TXMDLEN NFRAMES FRAMESIZE RINGSIZE");
+	if (n != 11 || num(a[3], &q) || num(a[4], &bflags) || num(a[5], &uflags) || num(a[6], &mdlen) ||
+	    num(a[7], &nframes) || num(a[8], &fsize) || num(a[9], &rsize) || num(a[10], &uhead) || nframes <= 0 ||
+	    fsize <= 0 || rsize <= 0 || uhead < 0)
+		return fail(EINVAL, "usage: xsk_open NETNS IFNAME QUEUE BINDFLAGS UMEMFLAGS TXMDLEN NFRAMES FRAMESIZE RINGSIZE UMEMHEADROOM");
 	for (int i = 0; i < MAX_XSKS; i++)
 		if (!xsks[i]) {
 			slot = i;
@@ -698,6 +698,7 @@ static void cmd_xsk_open(char **a, int n)
 	reg.addr = (__u64)(uintptr_t)x->umem;
 	reg.len = x->umem_len;
 	reg.chunk_size = (__u32)fsize;
+	reg.headroom = (__u32)uhead;
 	reg.flags = (__u32)uflags;
 	reg.tx_metadata_len = (__u32)mdlen;
 	if (setsockopt(x->fd, SOL_XDP, XDP_UMEM_REG, &reg, sizeof(reg))) {

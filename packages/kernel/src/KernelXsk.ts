@@ -25,6 +25,8 @@ export interface XskOpenOptions {
   readonly frames: number
   readonly frameSize: number
   readonly ringSize: number
+  /** xdp_umem_reg.headroom (default 0) */
+  readonly umemHeadroom?: number
 }
 
 export interface XskState {
@@ -70,7 +72,8 @@ export class KernelXsk {
       o.txMetadataLen,
       o.frames,
       o.frameSize,
-      o.ringSize
+      o.ringSize,
+      o.umemHeadroom ?? 0
     )
     return new KernelXsk(s, r["xsk"] as number)
   }
