@@ -12,6 +12,7 @@ import { benchCommand, reportCommand } from "./commands/BenchCommand.js"
 import { btfCommand } from "./commands/BtfCommand.js"
 import { compareCommand } from "./commands/CompareCommand.js"
 import { driversCommand } from "./commands/DriversCommand.js"
+import { kernelCommand } from "./commands/KernelCommand.js"
 import { newDriverCommand } from "./commands/NewDriverCommand.js"
 import { runCommand } from "./commands/RunCommand.js"
 import { nodeCliEnvironment } from "./platform/NodeCliEnvironment.js"
@@ -20,7 +21,7 @@ export const DEVTX_VERSION = "0.1.0"
 
 export const devtxCommand = Command.make("devtx").pipe(
   Command.withDescription("devtx: NIC hardware metadata on XDP / AF_XDP — kfuncs vs raw descriptors, on simulated NICs"),
-  Command.withSubcommands([runCommand, driversCommand, btfCommand, benchCommand, reportCommand, newDriverCommand, compareCommand])
+  Command.withSubcommands([runCommand, driversCommand, btfCommand, benchCommand, reportCommand, newDriverCommand, compareCommand, kernelCommand])
 )
 
 const cliConfig = CliConfig.layer({ builtIns: [GlobalFlag.Help, GlobalFlag.Version, GlobalFlag.Completions, GlobalFlag.LogLevel] })

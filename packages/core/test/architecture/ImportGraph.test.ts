@@ -47,10 +47,12 @@ const PACKAGE_DEPS: Readonly<Record<string, ReadonlyArray<string>>> = {
   // the XDP and devtx program types over the VM
   "bpf-xdp": ["bpf", "core", "kfuncs"],
   programs: ["core", "kfuncs", "bpf", "bpf-xdp"],
+  // the real-kernel lane: libbpf through its helper, core's model for the differential tests
+  kernel: ["core", "bpf"],
   // the hosts choose drivers at run time by discovery (core DriverDiscovery.ts); the bench also
   // reads NIC-specific datapath details in its probes
   bench: ["core", "kfuncs", "programs", "bpf", "bpf-xdp", "drivers-*"],
-  cli: ["core", "kfuncs", "programs", "bench", "bpf", "bpf-xdp"]
+  cli: ["core", "kfuncs", "programs", "bench", "bpf", "bpf-xdp", "kernel"]
 }
 
 interface Pkg {

@@ -1,0 +1,12 @@
+/** @devtx/kernel: the real-kernel lane (libbpf, veth in a private netns, bpf_stats). */
+export * from "./KernelErrors.js"
+export * from "./Preflight.js"
+export * from "./NativeHelper.js"
+export * from "./KernelLock.js"
+export * from "./VethRig.js"
+export * from "./KernelSession.js"
+export * from "./KernelFrames.js"
+export * from "./KernelPrograms.js"
+export * from "./KernelBench.js"
+export * from "./KernelRun.js"
+export * from "./KernelXsk.js"
