@@ -38,8 +38,14 @@ export const vethPrograms = (): LaneProgram[] => {
     { style: "kfunc-generic", object: k("xdp_veth_kfunc.bpf.o"), program: "xdp_veth_kfunc", devBound: false, hints: 3, resultRecord: true },
     { style: "raw-core", object: k("xdp_veth_raw.bpf.o"), program: "xdp_veth_raw", devBound: true, hints: 2, resultRecord: true }
   ]
+  // the all-NIC kfunc object as the model lane runs it (it calls the proposed rx_checksum kfunc,
+  // which 6.18 lacks: libbpf's refusal is the row's skip reason) and its mainline build, the
+  // same program with the three kfuncs mainline has (packages/programs/bpf/build.sh)
   const hw = join(PROGRAMS_BPF_DIR, "hw_metadata_kfunc.bpf.o")
   if (existsSync(hw)) list.push({ style: "hw-metadata-kfunc", object: hw, program: null, devBound: true, hints: 4, resultRecord: false })
+  const hwMainline = join(PROGRAMS_BPF_DIR, "hw_metadata_kfunc_mainline.bpf.o")
+  if (existsSync(hwMainline))
+    list.push({ style: "hw-metadata-kfunc-mainline", object: hwMainline, program: null, devBound: true, hints: 3, resultRecord: false })
   return list
 }
 

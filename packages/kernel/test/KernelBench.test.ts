@@ -57,6 +57,13 @@ describeKernel("kernel bench on veth", () => {
     const kf = row("kfunc-dev-bound", "drop-xdp_frame").last!
     expect([kf.hashRet, kf.tsRet, kf.vlanRet]).toEqual([-61, -61, -61])
     expect(row("raw-core", "drop-xdp_frame").last!.hashRet).toBe(-61)
+    // the model lane's all-NIC kfunc object, mainline build: dev-bound, its three kfunc calls
+    // resolved to veth's ops; the full build calls the proposed rx_checksum, which 6.18 lacks
+    for (const mode of ["drop-skb", "drop-xdp_frame"] as const)
+      expect(row("hw-metadata-kfunc-mainline", mode).calls).toEqual(
+        expect.arrayContaining(["veth_xdp_rx_hash", "veth_xdp_rx_timestamp", "veth_xdp_rx_vlan_tag"])
+      )
+    expect(r.skipped.find((s) => s.style === "hw-metadata-kfunc")?.reason).toMatch(/bpf_xdp_metadata_rx_checksum/)
     // not dev-bound: the kernel refuses metadata kfuncs at load
     expect(r.skipped.find((s) => s.style === "kfunc-generic")?.reason).toMatch(/metadata kfuncs require device-bound program \(errno 22\)/)
     const table = formatKernelBench(r).join("\n")

@@ -102,5 +102,8 @@ for src in "$HERE"/bad/*.bpf.c; do
 	$CLANG $CFLAGS -Wno-unused-value -target bpf -c "$src" -o "$obj"
 	echo "built bad/$(basename "$obj")"
 done
+# the same program with only mainline's three RX kfuncs: what a real kernel loads (packages/kernel)
+$CLANG $CFLAGS -DDEVTX_MAINLINE_KFUNCS_ONLY -target bpf -c "$HERE/hw_metadata_kfunc.bpf.c" -o "$HERE/hw_metadata_kfunc_mainline.bpf.o"
+echo "built hw_metadata_kfunc_mainline.bpf.o"
 $CLANG $CFLAGS -target bpfeb -c "$HERE/hw_metadata_kfunc.bpf.c" -o "$HERE/hw_metadata_kfunc.bpfeb.o"
 echo "built hw_metadata_kfunc.bpfeb.o"

@@ -10,6 +10,11 @@
  *   - xdp_timestamp = bpf_ktime_get_tai_ns(), then the four RX metadata kfuncs, each value with
  *     its hint_valid bit or its negative errno in the matching *_err member;
  *   - redirect into xsk[rx_queue_index], XDP_PASS when that slot is empty (pkts_redir counts it).
+ * Built twice (build.sh): hw_metadata_kfunc.bpf.o calls the proposed rx_checksum kfunc too;
+ * hw_metadata_kfunc_mainline.bpf.o (-DDEVTX_MAINLINE_KFUNCS_ONLY) calls only the three kfuncs
+ * mainline has, so a real kernel loads it (the kernel lane), and files the checksum hint as
+ * -EOPNOTSUPP (95, include/uapi/asm-generic/errno.h) — what a kernel without the kfunc's driver
+ * op answers.
  */
 #include "devtx_vmlinux.h"
 #include <bpf/bpf_helpers.h>
@@ -102,7 +107,14 @@ int rx(struct xdp_md *ctx)
 		meta->rx_vlan_tag_err = rc;
 	}
 
+#ifdef DEVTX_MAINLINE_KFUNCS_ONLY
+	rc = -95; /* -EOPNOTSUPP: no rx_checksum kfunc in mainline */
+	ip_summed = 0;
+	cksum = 0;
+	cksum_level = 0;
+#else
 	rc = bpf_xdp_metadata_rx_checksum(ctx, &ip_summed, &cksum, &cksum_level);
+#endif
 	if (rc == 0) {
 		meta->ip_summed = ip_summed;
 		meta->cksum_level = cksum_level;

@@ -140,3 +140,28 @@ describe("mlx5 CQE compression in burst mode (16 frames per poll, one queue)", (
     })
   }
 })
+
+describe("hw_metadata_kfunc_mainline.bpf.o (the kernel lane's build: mainline's three RX kfuncs)", () => {
+  for (const [name, driver, config] of cases)
+    it(`${name}: every hint as the full build, the checksum hint -EOPNOTSUPP without a checksum bit`, async () => {
+      const full = await runObject("hw_metadata_kfunc.bpf.o", driver, config, "jit")
+      const mainline = await runObject("hw_metadata_kfunc_mainline.bpf.o", driver, config, "jit")
+      expect(mainline.packets.length).toBe(full.packets.length)
+      expect(mainline.packets.length).toBeGreaterThan(0)
+      const CHECKSUM_BIT = 1 << 3 // XDP_META_FIELD_CHECKSUM (packages/programs/bpf/include/xdp_meta.h)
+      for (let i = 0; i < full.packets.length; i++) {
+        const f = full.packets[i]!
+        const m = mainline.packets[i]!
+        expect([m.index, m.verdict]).toEqual([f.index, f.verdict])
+        if (f.meta === null || m.meta === null) {
+          expect(m.meta).toBe(f.meta)
+          continue
+        }
+        const { ipSummed: _a, cksum: _b, cksumLevel: _c, cksumErr: _d, hintValid: hf, xdpTimestamp: _e, ...restF } = f.meta as unknown as Record<string, unknown>
+        const { ipSummed, cksum, cksumLevel, cksumErr, hintValid: hm, xdpTimestamp: _g, ...restM } = m.meta as unknown as Record<string, unknown>
+        expect(restM).toEqual(restF)
+        expect(hm).toBe((hf as number) & ~CHECKSUM_BIT)
+        expect([ipSummed, cksum, cksumLevel, cksumErr]).toEqual([null, null, null, -95])
+      }
+    })
+})
