@@ -1,6 +1,6 @@
 /**
  * Kernel constants against two independent truths: the values restated in
- * shared/reference (copied here as literal tables), and — where the machine has them — the
+ * the kernel headers (include/uapi/linux/bpf.h, if_xdp.h, netdev.h; copied here as literal tables), and — where the machine has them — the
  * running kernel's BTF via bpftool and the uapi errno headers.
  */
 import { readFileSync, existsSync } from "node:fs"
